@@ -1,0 +1,196 @@
+package io.catena.node.api;
+
+import io.catena.config.HostPort;
+import io.catena.config.NodeDescriptor;
+import io.catena.config.NodeSettings;
+import io.catena.node.core.LogEntry;
+import io.catena.node.core.Op;
+import io.catena.node.core.ReplicaStatus;
+import io.catena.node.core.WriteOutcome;
+import io.catena.node.runtime.NodeRuntime;
+import io.catena.node.storage.StoredValue;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's HTTP API (docs/api.md). The route table comes first; handlers only translate between HTTP and the
+ * runtime. Runs on the runtime's event loop.
+ */
+public final class HttpApi {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+    private final NodeRuntime runtime;
+    private final NodeSettings settings;
+    private final Routes routes;
+
+    public HttpApi(NodeRuntime runtime, NodeSettings settings) {
+        this.runtime = runtime;
+        this.settings = settings;
+        this.routes = new Routes()
+                .get("/health", this::health)
+                .get("/status", this::status)
+                .get("/kv/{key}", this::get)
+                .put("/kv/{key}", this::put)
+                .delete("/kv/{key}", this::delete);
+    }
+
+    public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(bind.host())
+                .setPort(bind.port())
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false);
+        return vertx.createHttpServer(options)
+                .requestHandler(routes::dispatch)
+                .invalidRequestHandler(HttpApi::invalidRequest)
+                .listen();
+    }
+
+    // ------------------------------------------------------------ handlers
+
+    private void health(HttpServerRequest request, String unused) {
+        Responses.json(request.response(), 200, new JsonObject().put("status", "up"));
+    }
+
+    private void status(HttpServerRequest request, String unused) {
+        ReplicaStatus status = runtime.status();
+        JsonObject body = new JsonObject()
+                .put("id", status.id())
+                .put("role", status.role().wireName())
+                .put("epoch", status.epoch())
+                .put("appliedSeq", status.appliedSeq())
+                .put("committedSeq", status.committedSeq())
+                .put("acceptedSeq", status.acceptedSeq())
+                .put("predecessor", status.predecessor())
+                .put("successor", status.successor())
+                .put("pid", ProcessHandle.current().pid())
+                .put("waitingWrites", status.waitingWrites())
+                .put("upstreamLinked", status.upstreamLinked())
+                .put("staleFramesRejected", status.staleFramesRejected())
+                .put("corruptFramesRejected", status.corruptFramesRejected());
+        if (status.downstream() != null) {
+            ReplicaStatus.Downstream link = status.downstream();
+            body.put("downstream", new JsonObject()
+                    .put("successor", link.successorId())
+                    .put("state", link.state())
+                    .put("sentSeq", link.sentSeq())
+                    .put("successorDurableSeq", link.successorDurableSeq())
+                    .put("handshakePosition", link.handshakePosition())
+                    .put("handshakeResendThrough", link.handshakeResendThrough()));
+        }
+        Responses.json(request.response(), 200, body);
+    }
+
+    private void get(HttpServerRequest request, String rawKey) {
+        byte[] key = keyOrReject(request, rawKey);
+        if (key == null) {
+            return;
+        }
+        Optional<NodeDescriptor> tail = runtime.readRedirect();
+        if (tail.isPresent()) {
+            redirect(request, tail.get(), "not_tail", "reads are served by the tail");
+            return;
+        }
+        Optional<StoredValue> value = runtime.read(key);
+        HttpServerResponse response = request.response();
+        if (value.isEmpty()) {
+            Responses.error(response, 404, "not_found", "no value for key " + rawKey);
+            return;
+        }
+        response.putHeader("ETag", "\"" + value.get().seq() + "\"")
+                .putHeader("Content-Type", "application/octet-stream")
+                .end(Buffer.buffer(value.get().value()));
+    }
+
+    private void put(HttpServerRequest request, String rawKey) {
+        byte[] key = keyOrReject(request, rawKey);
+        if (key == null || redirectIfNotHead(request)) {
+            return;
+        }
+        new BodyReader(request, settings.valueBytesMax(), body -> submit(request, Op.PUT, key, body)).start();
+    }
+
+    private void delete(HttpServerRequest request, String rawKey) {
+        byte[] key = keyOrReject(request, rawKey);
+        if (key == null || redirectIfNotHead(request)) {
+            return;
+        }
+        // A DELETE carries no value; a body, if any, is read and ignored (bounded like a value).
+        new BodyReader(request, settings.valueBytesMax(), body -> submit(request, Op.DELETE, key,
+                LogEntry.NO_VALUE)).start();
+    }
+
+    // ------------------------------------------------------------ translation
+
+    private void submit(HttpServerRequest request, Op op, byte[] key, byte[] value) {
+        runtime.write(op, key, value).onComplete(result -> {
+            if (result.failed()) {
+                log.error("write failed unexpectedly", result.cause());
+                Responses.error(request.response(), 500, "internal", "the write failed: " + result.cause());
+                return;
+            }
+            respond(request, result.result());
+        });
+    }
+
+    private void respond(HttpServerRequest request, WriteOutcome outcome) {
+        HttpServerResponse response = request.response();
+        if (outcome instanceof WriteOutcome.Committed committed) {
+            Responses.json(response, 200, new JsonObject().put("seq", committed.seq()));
+        } else if (outcome instanceof WriteOutcome.NotHead notHead) {
+            redirect(request, notHead.head(), "not_head", "writes are accepted by the head");
+        } else if (outcome instanceof WriteOutcome.Rejected rejected) {
+            response.putHeader("Retry-After", "1");
+            Responses.error(response, 503, "unavailable", rejected.reason());
+        } else if (outcome instanceof WriteOutcome.OutcomeUnknown unknown) {
+            Responses.json(response, 504, new JsonObject().put("error", "outcome_unknown")
+                    .put("message", "the write was assigned seq " + unknown.seq() + " but its commit was not seen: "
+                            + unknown.reason() + "; it may or may not have taken effect")
+                    .put("seq", unknown.seq()));
+        } else {
+            throw new AssertionError("unknown outcome " + outcome);
+        }
+    }
+
+    private boolean redirectIfNotHead(HttpServerRequest request) {
+        Optional<NodeDescriptor> head = runtime.writeRedirect();
+        head.ifPresent(node -> redirect(request, node, "not_head", "writes are accepted by the head"));
+        return head.isPresent();
+    }
+
+    private static void redirect(HttpServerRequest request, NodeDescriptor target, String code, String why) {
+        String location = "http://" + target.http() + request.uri();
+        request.response().putHeader("Location", location);
+        Responses.json(request.response(), 307, new JsonObject().put("error", code)
+                .put("message", why + ": " + target.id() + " at " + target.http()).put("location", location));
+    }
+
+    private static byte[] keyOrReject(HttpServerRequest request, String rawKey) {
+        Keys.Decoded decoded = Keys.decode(rawKey);
+        if (!decoded.isValid()) {
+            Responses.errorAndClose(request.response(), 400, "bad_key", decoded.problem());
+            return null;
+        }
+        return decoded.bytes();
+    }
+
+    /** Requests the HTTP decoder could not parse: malformed Content-Length, oversized lines or headers. */
+    private static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String name = cause == null ? "" : cause.getClass().getSimpleName();
+        int status = name.contains("TooLongHttpLine") || name.contains("TooLongUri") ? 414
+                : name.contains("TooLongHttpHeader") ? 431 : 400;
+        String message = cause == null ? "malformed request" : "malformed request: " + cause.getMessage();
+        Responses.errorAndClose(request.response(), status, "bad_request", message);
+    }
+}

@@ -1,0 +1,67 @@
+package io.catena.node.api;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * A small route table: exact paths, and {@code /prefix/{param}} where the parameter is the raw (still
+ * percent-encoded) rest of the path. A path that matches with another method gets 405 and an {@code Allow}
+ * header; a path that matches nothing gets 404. Both are JSON errors.
+ */
+final class Routes {
+
+    private record Route(HttpMethod method, String path, boolean hasParam,
+                         BiConsumer<HttpServerRequest, String> handler) {
+        boolean matches(String requestPath) {
+            return hasParam ? requestPath.startsWith(path) : requestPath.equals(path);
+        }
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    Routes get(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+        return add(HttpMethod.GET, pattern, handler);
+    }
+
+    Routes put(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+        return add(HttpMethod.PUT, pattern, handler);
+    }
+
+    Routes delete(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+        return add(HttpMethod.DELETE, pattern, handler);
+    }
+
+    private Routes add(HttpMethod method, String pattern, BiConsumer<HttpServerRequest, String> handler) {
+        boolean hasParam = pattern.endsWith("}");
+        String path = hasParam ? pattern.substring(0, pattern.lastIndexOf('{')) : pattern;
+        routes.add(new Route(method, path, hasParam, handler));
+        return this;
+    }
+
+    void dispatch(HttpServerRequest request) {
+        String path = request.path();
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            if (!route.matches(path)) {
+                continue;
+            }
+            if (route.method.equals(request.method())) {
+                route.handler.accept(request, route.hasParam ? path.substring(route.path.length()) : "");
+                return;
+            }
+            allowed.add(route.method.name());
+        }
+        if (allowed.isEmpty()) {
+            Responses.error(request.response(), 404, "no_route", "no resource at " + path);
+        } else {
+            request.response().putHeader("Allow", String.join(", ", allowed));
+            Responses.error(request.response(), 405, "method_not_allowed",
+                    request.method().name() + " is not allowed on " + path + "; allowed: " + allowed);
+        }
+    }
+}

@@ -1,0 +1,521 @@
+package io.catena.node.core;
+
+import io.catena.config.ChainConfiguration;
+import io.catena.config.NodeDescriptor;
+import io.catena.config.Role;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pure replication state machine of one chain node (docs/protocol.md). Inputs are method calls: client
+ * writes, link events and peer frames, storage completions, ticks and configurations. Each returns the
+ * {@link Effects} to carry out. It performs no I/O, reads no clock ({@code nowMs} is an input) and draws no random
+ * number, so the same inputs always give the same effects.
+ *
+ * <p>Positions, in order: {@code committedSeq <= appliedSeq <= acceptedSeq}. An entry is forwarded downstream only
+ * once it is durable here (write-ahead at every hop), so every node's log is a prefix of its predecessor's. The
+ * tail commits an entry by making it durable; every other node learns commits from its successor's acks and never
+ * passes an ack upstream beyond its own durable seq.
+ *
+ * <p>Not thread-safe: the runtime calls it from one thread.
+ */
+public final class ChainReplica {
+
+    private static final Logger log = LoggerFactory.getLogger(ChainReplica.class);
+    private static final long NO_LINK = 0;
+
+    private final String selfId;
+    private final ReplicaLimits limits;
+    private final LogReader logReader;
+    private ChainConfiguration configuration;
+    private Role role;
+
+    private long acceptedSeq;
+    private long acceptedEntryEpoch;
+    private long appliedSeq;
+    private long committedSeq;
+    private final EntryWindow window;
+
+    private DownstreamLink downstream;
+    private long nextOutboundLinkId = 1;
+    private long connectNotBeforeMs;
+    private long upstreamLinkId = NO_LINK;
+    private long lastAckCommittedSeq = -1;
+    private long[] lastAckDurable = new long[0];
+
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private long nowMs;
+    private long staleFramesRejected;
+    private long corruptFramesRejected;
+
+    private Effects.Builder out = new Effects.Builder();
+
+    /**
+     * @param stored the durable position recovered from storage: last seq, its entryEpoch, committed seq
+     */
+    public ChainReplica(String selfId, ChainConfiguration configuration, ReplicaLimits limits, LogReader logReader,
+                        long storedAppliedSeq, long storedEntryEpoch, long storedCommittedSeq) {
+        this.selfId = Objects.requireNonNull(selfId, "selfId");
+        this.configuration = Objects.requireNonNull(configuration, "configuration");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.logReader = Objects.requireNonNull(logReader, "logReader");
+        if (storedCommittedSeq > storedAppliedSeq || storedCommittedSeq < 0) {
+            throw new IllegalArgumentException("committed " + storedCommittedSeq + " > applied " + storedAppliedSeq);
+        }
+        this.role = configuration.roleOf(selfId);
+        this.acceptedSeq = storedAppliedSeq;
+        this.acceptedEntryEpoch = storedEntryEpoch;
+        this.appliedSeq = storedAppliedSeq;
+        this.committedSeq = storedCommittedSeq;
+        this.window = new EntryWindow(storedAppliedSeq + 1);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** The runtime is ready: open the successor link and, at the tail, commit what the log already holds. */
+    public Effects start(long nowMs) {
+        this.nowMs = nowMs;
+        commitLocallyIfTail();
+        connectIfDue();
+        return flush();
+    }
+
+    /** A client asks the head to append {@code op} on {@code key}; answered later by a {@link Effect.Reply}. */
+    public Effects onClientWrite(long nowMs, long requestId, Op op, byte[] key, byte[] value) {
+        this.nowMs = nowMs;
+        if (!role.isHead()) {
+            reply(requestId, new WriteOutcome.NotHead(configuration.head()));
+        } else if (acceptedSeq - committedSeq >= limits.pendingWritesMax()) {
+            reply(requestId, new WriteOutcome.Rejected(
+                    "too many writes pending: " + (acceptedSeq - committedSeq) + " uncommitted"));
+        } else {
+            LogEntry entry = LogEntry.create(acceptedSeq + 1, configuration.epoch(), op, key, value);
+            accept(List.of(entry));
+            waiters.addLast(new Waiter(entry.seq(), requestId, nowMs + limits.writeTimeoutMs()));
+        }
+        return flush();
+    }
+
+    /** Storage reports everything up to {@code durableSeq} durable and data committed up to the second value. */
+    public Effects onDurable(long durableSeq, long durableCommittedSeq) {
+        if (durableSeq < appliedSeq || durableSeq > acceptedSeq) {
+            throw new IllegalStateException("durable seq " + durableSeq + " outside [" + appliedSeq + ", "
+                    + acceptedSeq + "]");
+        }
+        appliedSeq = durableSeq;
+        if (role.isTail()) {
+            advanceCommit(Math.min(durableCommittedSeq, appliedSeq), false);
+        }
+        forward();
+        ackUpstream();
+        return flush();
+    }
+
+    /** The outbound link {@code linkId} (from a {@link Effect.Connect}) is connected. */
+    public Effects onLinkUp(long linkId) {
+        if (downstream != null && downstream.linkId == linkId && downstream.state == LinkState.CONNECTING) {
+            downstream.state = LinkState.HELLO_SENT;
+            send(linkId, new Frame.Hello(configuration.epoch(), selfId));
+        } else {
+            out.add(new Effect.Close(linkId, "no longer wanted"));
+        }
+        return flush();
+    }
+
+    /** A link closed, or an outbound connect failed. */
+    public Effects onLinkDown(long nowMs, long linkId) {
+        this.nowMs = nowMs;
+        if (downstream != null && downstream.linkId == linkId) {
+            downstream = null;
+            connectNotBeforeMs = nowMs + limits.reconnectDelayMs();
+        } else if (upstreamLinkId == linkId) {
+            upstreamLinkId = NO_LINK;
+        }
+        return flush();
+    }
+
+    /** A frame arrived on {@code linkId}. Frames of another epoch are rejected and the link closed. */
+    public Effects onFrame(long linkId, Frame frame) {
+        if (frame.epoch() != configuration.epoch()) {
+            rejectStale(linkId, frame);
+        } else if (frame instanceof Frame.Hello hello) {
+            onHello(linkId, hello);
+        } else if (frame instanceof Frame.Position position) {
+            onPosition(linkId, position);
+        } else if (frame instanceof Frame.Entries entries) {
+            onEntries(linkId, entries);
+        } else if (frame instanceof Frame.Ack ack) {
+            onAck(linkId, ack);
+        } else {
+            throw new AssertionError("unknown frame " + frame);
+        }
+        return flush();
+    }
+
+    /** Time passes: expire waiting writes, retry the successor link. */
+    public Effects onTick(long nowMs) {
+        this.nowMs = nowMs;
+        while (!waiters.isEmpty() && waiters.peekFirst().deadlineMs <= nowMs) {
+            Waiter waiter = waiters.removeFirst();
+            reply(waiter.requestId, new WriteOutcome.OutcomeUnknown(waiter.seq,
+                    "not committed within " + limits.writeTimeoutMs() + " ms"));
+        }
+        connectIfDue();
+        return flush();
+    }
+
+    /**
+     * A newer configuration. Older or equal epochs are refused (returns empty effects and leaves state alone).
+     * Links of the old epoch are closed; new ones open with a fresh handshake.
+     */
+    public Effects onConfiguration(long nowMs, ChainConfiguration next) {
+        this.nowMs = nowMs;
+        if (next.epoch() <= configuration.epoch()) {
+            log.warn("refused configuration epoch {}: already at epoch {}", next.epoch(), configuration.epoch());
+            return flush();
+        }
+        log.info("configuration epoch {} -> {}: chain {}", configuration.epoch(), next.epoch(), ids(next.chain()));
+        configuration = next;
+        role = next.roleOf(selfId);
+        closeDownstream("configuration changed to epoch " + next.epoch());
+        if (upstreamLinkId != NO_LINK) {
+            out.add(new Effect.Close(upstreamLinkId, "configuration changed to epoch " + next.epoch()));
+            upstreamLinkId = NO_LINK;
+        }
+        connectNotBeforeMs = nowMs;
+        commitLocallyIfTail();
+        connectIfDue();
+        return flush();
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    private void onHello(long linkId, Frame.Hello hello) {
+        Optional<NodeDescriptor> predecessor = configuration.predecessorOf(selfId);
+        if (predecessor.isEmpty() || !predecessor.get().id().equals(hello.fromId())) {
+            out.add(new Effect.Close(linkId, "Hello from " + hello.fromId() + " but the predecessor in epoch "
+                    + configuration.epoch() + " is " + predecessor.map(NodeDescriptor::id).orElse("nobody")));
+            return;
+        }
+        if (upstreamLinkId != NO_LINK && upstreamLinkId != linkId) {
+            out.add(new Effect.Close(upstreamLinkId, "replaced by a new link from " + hello.fromId()));
+        }
+        upstreamLinkId = linkId;
+        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch));
+        lastAckCommittedSeq = -1;
+        ackUpstream();
+    }
+
+    private void onPosition(long linkId, Frame.Position position) {
+        if (downstream == null || downstream.linkId != linkId || downstream.state != LinkState.HELLO_SENT) {
+            protocolViolation(linkId, "unexpected Position");
+            return;
+        }
+        long theirs = position.appliedSeq();
+        String divergence = divergence(theirs, position.entryEpochAtApplied());
+        if (divergence != null) {
+            log.error("successor {} diverged: {}; link held until its state is replaced",
+                    downstream.successorId, divergence);
+            downstream.state = LinkState.DIVERGED;
+            return;
+        }
+        downstream.state = LinkState.STREAMING;
+        downstream.sentSeq = theirs;
+        downstream.successorDurableSeq = theirs;
+        downstream.handshakePosition = theirs;
+        downstream.handshakeResendThrough = appliedSeq;
+        log.info("link to {} streaming: successor at seq {}, resending ({}, {}]", downstream.successorId, theirs,
+                theirs, appliedSeq);
+        forward();
+    }
+
+    /** Why a successor at {@code theirSeq} (entry epoch {@code theirEpoch}) cannot continue from our log, or null. */
+    private String divergence(long theirSeq, long theirEpoch) {
+        if (theirSeq > appliedSeq) {
+            return "its log ends at seq " + theirSeq + ", after ours at " + appliedSeq;
+        }
+        if (theirSeq == 0) {
+            return null;
+        }
+        LogEntry ours = entryAt(theirSeq);
+        if (ours == null) {
+            return "our log no longer holds seq " + theirSeq + " (a snapshot is needed)";
+        }
+        if (ours.entryEpoch() != theirEpoch) {
+            return "entry " + theirSeq + " has entryEpoch " + theirEpoch + " there, " + ours.entryEpoch() + " here";
+        }
+        return null;
+    }
+
+    private void onEntries(long linkId, Frame.Entries frame) {
+        if (linkId != upstreamLinkId) {
+            protocolViolation(linkId, "Entries before Hello");
+            return;
+        }
+        String invalid = invalidEntries(frame);
+        if (invalid != null) {
+            corruptFramesRejected++;
+            log.warn("rejected Entries {}..{} from upstream: {}", frame.firstSeq(), frame.lastSeq(), invalid);
+            out.add(new Effect.Close(linkId, invalid));
+            upstreamLinkId = NO_LINK;
+            return;
+        }
+        List<LogEntry> fresh = frame.entries();
+        if (frame.firstSeq() <= acceptedSeq) {
+            // Overlap with what we already have: keep only the new tail (the handshake normally prevents this).
+            int skip = (int) Math.min(fresh.size(), acceptedSeq - frame.firstSeq() + 1);
+            fresh = fresh.subList(skip, fresh.size());
+        }
+        if (!fresh.isEmpty()) {
+            accept(fresh);
+        }
+    }
+
+    /** Null when the frame continues our log with valid, consecutive entries; otherwise the reason. */
+    private String invalidEntries(Frame.Entries frame) {
+        if (frame.firstSeq() > acceptedSeq + 1) {
+            return "gap: expected seq " + (acceptedSeq + 1) + ", got " + frame.firstSeq();
+        }
+        long expected = frame.firstSeq();
+        for (LogEntry entry : frame.entries()) {
+            if (entry.seq() != expected++) {
+                return "entries not consecutive at seq " + entry.seq();
+            }
+            if (!entry.crcValid()) {
+                return "CRC32C mismatch in entry " + entry.seq();
+            }
+            if (entry.entryEpoch() > configuration.epoch()) {
+                return "entry " + entry.seq() + " from future epoch " + entry.entryEpoch();
+            }
+        }
+        return null;
+    }
+
+    private void onAck(long linkId, Frame.Ack ack) {
+        if (downstream == null || downstream.linkId != linkId || downstream.state == LinkState.CONNECTING) {
+            protocolViolation(linkId, "unexpected Ack");
+            return;
+        }
+        downstream.successorDurableSeq = Math.max(downstream.successorDurableSeq, ack.senderDurableSeq());
+        downstream.durableBelow = ack.durable();
+        if (ack.committedSeq() > appliedSeq) {
+            log.warn("successor {} reports commit {} beyond our durable seq {}; committing only to {}",
+                    downstream.successorId, ack.committedSeq(), appliedSeq, appliedSeq);
+        }
+        advanceCommit(Math.min(ack.committedSeq(), appliedSeq), true);
+        forward();
+        ackUpstream();
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    /** Hands new entries to storage; the tail commits them in the same persist. */
+    private void accept(List<LogEntry> entries) {
+        for (LogEntry entry : entries) {
+            window.append(entry);
+        }
+        LogEntry last = entries.get(entries.size() - 1);
+        acceptedSeq = last.seq();
+        acceptedEntryEpoch = last.entryEpoch();
+        out.add(new Effect.Persist(entries, role.isTail() ? acceptedSeq : committedSeq));
+    }
+
+    /**
+     * Moves committedSeq forward to {@code seq}. At the tail the commit was already made durable by the persist
+     * that appended the entry; elsewhere ({@code persist}) the commit is applied to data by a new persist.
+     */
+    private void advanceCommit(long seq, boolean persist) {
+        if (seq <= committedSeq) {
+            return;
+        }
+        committedSeq = seq;
+        if (persist) {
+            out.add(new Effect.Persist(List.of(), committedSeq));
+        }
+        long deliveredSeq = downstream == null ? committedSeq : Math.min(committedSeq, downstream.sentSeq);
+        window.dropThrough(Math.min(committedSeq, deliveredSeq));
+        while (!waiters.isEmpty() && waiters.peekFirst().seq <= committedSeq) {
+            Waiter waiter = waiters.removeFirst();
+            reply(waiter.requestId, new WriteOutcome.Committed(waiter.seq));
+        }
+    }
+
+    /** At the tail, whatever is in the log is committed: the tail's append is the commit. */
+    private void commitLocallyIfTail() {
+        if (role.isTail() && acceptedSeq > committedSeq) {
+            out.add(new Effect.Persist(List.of(), acceptedSeq));
+        }
+    }
+
+    /** Sends durable entries the successor lacks, within the replication window. */
+    private void forward() {
+        if (downstream == null || downstream.state != LinkState.STREAMING) {
+            return;
+        }
+        long limitSeq = Math.min(appliedSeq, downstream.successorDurableSeq + limits.replicationWindowEntries());
+        while (downstream.sentSeq < limitSeq) {
+            List<LogEntry> batch = new ArrayList<>();
+            long bytes = 0;
+            for (long seq = downstream.sentSeq + 1; seq <= limitSeq; seq++) {
+                LogEntry entry = entryAt(seq);
+                if (entry == null) {
+                    log.error("cannot forward seq {} to {}: not in the log (a snapshot is needed)", seq,
+                            downstream.successorId);
+                    downstream.state = LinkState.DIVERGED;
+                    break;
+                }
+                if (!batch.isEmpty() && bytes + entry.sizeBytes() > limits.frameBytesMax()) {
+                    break;
+                }
+                batch.add(entry);
+                bytes += entry.sizeBytes();
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            send(downstream.linkId, new Frame.Entries(configuration.epoch(), batch));
+            downstream.sentSeq = batch.get(batch.size() - 1).seq();
+        }
+    }
+
+    /** Tells the predecessor our commit and durability, when either changed since the last Ack. */
+    private void ackUpstream() {
+        if (upstreamLinkId == NO_LINK) {
+            return;
+        }
+        long[] durable = durableVector();
+        if (committedSeq == lastAckCommittedSeq && Arrays.equals(durable, lastAckDurable)) {
+            return;
+        }
+        lastAckCommittedSeq = committedSeq;
+        lastAckDurable = durable;
+        send(upstreamLinkId, new Frame.Ack(configuration.epoch(), committedSeq, durable));
+    }
+
+    /** [our durable seq, then the durable seqs our successor reported for itself and the nodes below it]. */
+    private long[] durableVector() {
+        long[] below = downstream == null ? new long[0] : downstream.durableBelow;
+        long[] vector = new long[below.length + 1];
+        vector[0] = appliedSeq;
+        System.arraycopy(below, 0, vector, 1, below.length);
+        return vector;
+    }
+
+    private void connectIfDue() {
+        Optional<NodeDescriptor> successor = configuration.successorOf(selfId);
+        if (successor.isEmpty() || downstream != null || nowMs < connectNotBeforeMs) {
+            return;
+        }
+        downstream = new DownstreamLink(nextOutboundLinkId++, successor.get().id());
+        out.add(new Effect.Connect(downstream.linkId, successor.get()));
+    }
+
+    private void closeDownstream(String reason) {
+        if (downstream != null) {
+            out.add(new Effect.Close(downstream.linkId, reason));
+            downstream = null;
+        }
+    }
+
+    private void rejectStale(long linkId, Frame frame) {
+        staleFramesRejected++;
+        String reason = "frame " + frame.getClass().getSimpleName() + " carries epoch " + frame.epoch()
+                + ", this node is at epoch " + configuration.epoch();
+        log.warn("rejected {}", reason);
+        out.add(new Effect.Close(linkId, reason));
+        forgetLink(linkId);
+    }
+
+    private void protocolViolation(long linkId, String what) {
+        corruptFramesRejected++;
+        log.warn("protocol violation on link {}: {}; closing it", linkId, what);
+        out.add(new Effect.Close(linkId, what));
+        forgetLink(linkId);
+    }
+
+    private void forgetLink(long linkId) {
+        if (downstream != null && downstream.linkId == linkId) {
+            downstream = null;
+            connectNotBeforeMs = nowMs + limits.reconnectDelayMs();
+        } else if (upstreamLinkId == linkId) {
+            upstreamLinkId = NO_LINK;
+        }
+    }
+
+    private LogEntry entryAt(long seq) {
+        LogEntry entry = window.get(seq);
+        return entry != null ? entry : logReader.entry(seq).orElse(null);
+    }
+
+    private void send(long linkId, Frame frame) {
+        out.add(new Effect.Send(linkId, frame));
+    }
+
+    private void reply(long requestId, WriteOutcome outcome) {
+        out.add(new Effect.Reply(requestId, outcome));
+    }
+
+    private Effects flush() {
+        Effects effects = out.build();
+        out = new Effects.Builder();
+        return effects;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Role role() {
+        return role;
+    }
+
+    public ChainConfiguration configuration() {
+        return configuration;
+    }
+
+    public long committedSeq() {
+        return committedSeq;
+    }
+
+    public ReplicaStatus status() {
+        ReplicaStatus.Downstream link = downstream == null ? null : new ReplicaStatus.Downstream(
+                downstream.successorId, downstream.state.name().toLowerCase(java.util.Locale.ROOT),
+                downstream.sentSeq, downstream.successorDurableSeq, downstream.handshakePosition,
+                downstream.handshakeResendThrough);
+        return new ReplicaStatus(selfId, role, configuration.epoch(), acceptedSeq, appliedSeq, committedSeq,
+                configuration.predecessorOf(selfId).map(NodeDescriptor::id).orElse(null),
+                configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
+                upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected);
+    }
+
+    private static List<String> ids(List<NodeDescriptor> nodes) {
+        return nodes.stream().map(NodeDescriptor::id).toList();
+    }
+
+    // ---------------------------------------------------------------- state records
+
+    private enum LinkState { CONNECTING, HELLO_SENT, STREAMING, DIVERGED }
+
+    private static final class DownstreamLink {
+        final long linkId;
+        final String successorId;
+        LinkState state = LinkState.CONNECTING;
+        long sentSeq;
+        long successorDurableSeq;
+        long[] durableBelow = new long[0];
+        long handshakePosition = -1;
+        long handshakeResendThrough = -1;
+
+        DownstreamLink(long linkId, String successorId) {
+            this.linkId = linkId;
+            this.successorId = successorId;
+        }
+    }
+
+    private record Waiter(long seq, long requestId, long deadlineMs) {
+    }
+}

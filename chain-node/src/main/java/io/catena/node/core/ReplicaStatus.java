@@ -1,0 +1,34 @@
+package io.catena.node.core;
+
+import io.catena.config.Role;
+
+/**
+ * A snapshot of the replica for {@code GET /status} and tests.
+ *
+ * @param acceptedSeq  highest seq handed to storage (durable or on its way)
+ * @param appliedSeq   highest seq durable in the local log
+ * @param committedSeq highest seq known committed (the tail has it)
+ * @param downstream   the link to the successor, or null when this node has none
+ * @param upstreamLinked whether a predecessor's link is open and has said Hello
+ * @param staleFramesRejected frames refused because they carried another epoch
+ * @param corruptFramesRejected frames refused because an entry failed its CRC32C or broke the sequence
+ */
+public record ReplicaStatus(String id, Role role, long epoch, long acceptedSeq, long appliedSeq,
+                            long committedSeq, String predecessor, String successor, Downstream downstream,
+                            boolean upstreamLinked, int waitingWrites, long staleFramesRejected,
+                            long corruptFramesRejected) {
+
+    /**
+     * The successor link.
+     *
+     * @param state              connecting, hello_sent, streaming or diverged
+     * @param sentSeq            highest seq sent on this link
+     * @param successorDurableSeq highest seq the successor reported durable
+     * @param handshakePosition  the successor's Position at the last handshake (-1 before any)
+     * @param handshakeResendThrough the last seq the replica had durable at that handshake: the handshake
+     *                           resends (handshakePosition, handshakeResendThrough]
+     */
+    public record Downstream(String successorId, String state, long sentSeq, long successorDurableSeq,
+                             long handshakePosition, long handshakeResendThrough) {
+    }
+}

@@ -1,0 +1,195 @@
+package io.catena.node.runtime;
+
+import io.catena.config.NodeDescriptor;
+import io.catena.config.NodeSettings;
+import io.catena.node.api.HttpApi;
+import io.catena.node.core.ChainReplica;
+import io.catena.node.core.Effect;
+import io.catena.node.core.Effects;
+import io.catena.node.core.Frame;
+import io.catena.node.core.Op;
+import io.catena.node.core.ReplicaLimits;
+import io.catena.node.core.ReplicaStatus;
+import io.catena.node.core.WriteOutcome;
+import io.catena.node.storage.DurabilityListener;
+import io.catena.node.storage.Storage;
+import io.catena.node.storage.StoredState;
+import io.catena.node.storage.StoredValue;
+import io.catena.node.transport.PeerTransport;
+import io.catena.node.transport.VertxPeerTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the pure {@link ChainReplica} to the world: storage, the peer transport, the HTTP API and a timer. Every
+ * input reaches the replica on this verticle's event loop, and the effects it returns are carried out here, in
+ * the order {@link Effects} documents: persist, then network, then replies.
+ */
+public final class NodeRuntime extends VerticleBase implements PeerTransport.Listener, DurabilityListener {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
+    private final NodeSettings settings;
+    private final Storage storage;
+    private final Consumer<Throwable> onFatal;
+    private final Map<Long, Promise<WriteOutcome>> pendingWrites = new HashMap<>();
+    private ChainReplica replica;
+    private VertxPeerTransport transport;
+    private HttpServer httpServer;
+    private long nextRequestId = 1;
+    private long tickTimer = -1;
+    private long loggedEpoch = -1;
+
+    /**
+     * @param storage opened storage; the runtime takes it over and closes it on stop
+     * @param onFatal called (on any thread) when the node can no longer keep its promises, e.g. storage failed
+     */
+    public NodeRuntime(NodeSettings settings, Storage storage, Consumer<Throwable> onFatal) {
+        this.settings = settings;
+        this.storage = storage;
+        this.onFatal = onFatal;
+    }
+
+    @Override
+    public Future<?> start() {
+        StoredState stored = storage.recovered();
+        replica = new ChainReplica(settings.id(), settings.configuration(), limits(settings), storage,
+                stored.appliedSeq(), stored.lastEntryEpoch(), stored.committedSeq());
+        log.info("recovered log through seq {} (entry epoch {}), committed through {}", stored.appliedSeq(),
+                stored.lastEntryEpoch(), stored.committedSeq());
+        storage.setDurabilityListener(this);
+        transport = new VertxPeerTransport(vertx, settings.self().replication().host(), settings.frameBytesMax(),
+                (int) Math.max(1000, settings.reconnectDelayMs() * 5));
+        transport.setListener(this);
+        HttpApi api = new HttpApi(this, settings);
+        return transport.listen(settings.replicationBind())
+                .compose(net -> api.listen(vertx, settings.httpBind()))
+                .onSuccess(server -> {
+                    httpServer = server;
+                    apply(replica.start(nowMs()));
+                    tickTimer = vertx.setPeriodic(settings.tickIntervalMs(), id -> apply(replica.onTick(nowMs())));
+                    log.info("node {} serving HTTP on {} and replication on {} as {}", settings.id(),
+                            settings.httpBind(), settings.replicationBind(), replica.role().wireName());
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(tickTimer);
+        Future<Void> http = httpServer == null ? Future.succeededFuture() : httpServer.close();
+        return http.compose(v -> transport.shutdown()).eventually(() -> {
+            storage.close();
+            return Future.succeededFuture();
+        });
+    }
+
+    // ------------------------------------------------------------ API for the HTTP layer (event loop only)
+
+    /** Submits a client write; completes when the replica decides its outcome. */
+    public Future<WriteOutcome> write(Op op, byte[] key, byte[] value) {
+        long requestId = nextRequestId++;
+        Promise<WriteOutcome> promise = Promise.promise();
+        pendingWrites.put(requestId, promise);
+        apply(replica.onClientWrite(nowMs(), requestId, op, key, value));
+        return promise.future();
+    }
+
+    /** Where writes are accepted: empty when here, else the head to redirect to. */
+    public Optional<NodeDescriptor> writeRedirect() {
+        return replica.role().isHead() ? Optional.empty() : Optional.of(replica.configuration().head());
+    }
+
+    /** Where reads of committed data are served: empty when here, else the node to redirect to. */
+    public Optional<NodeDescriptor> readRedirect() {
+        return replica.role().isTail() ? Optional.empty() : Optional.of(replica.configuration().tail());
+    }
+
+    public Optional<StoredValue> read(byte[] key) {
+        return storage.get(key);
+    }
+
+    public ReplicaStatus status() {
+        return replica.status();
+    }
+
+    // ------------------------------------------------------------ inputs from transport and storage
+
+    @Override
+    public void linkUp(long linkId) {
+        apply(replica.onLinkUp(linkId));
+    }
+
+    @Override
+    public void linkDown(long linkId, String reason) {
+        log.debug("link {} down: {}", linkId, reason);
+        apply(replica.onLinkDown(nowMs(), linkId));
+    }
+
+    @Override
+    public void frame(long linkId, Frame frame) {
+        apply(replica.onFrame(linkId, frame));
+    }
+
+    /** Called on the storage writer's thread: hop onto the event loop. */
+    @Override
+    public void durable(long appliedSeq, long committedSeq) {
+        context.runOnContext(v -> apply(replica.onDurable(appliedSeq, committedSeq)));
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        log.error("storage failed; this node stops (fail-stop) so that nothing unsafe is acknowledged", cause);
+        onFatal.accept(cause);
+    }
+
+    // ------------------------------------------------------------ effects
+
+    private void apply(Effects effects) {
+        for (Effect.Persist persist : effects.persists()) {
+            storage.submit(persist);
+        }
+        for (Effect effect : effects.network()) {
+            if (effect instanceof Effect.Connect connect) {
+                transport.connect(connect.linkId(), connect.successor().replication());
+            } else if (effect instanceof Effect.Send send) {
+                transport.send(send.linkId(), send.frame());
+            } else if (effect instanceof Effect.Close close) {
+                transport.close(close.linkId(), close.reason());
+            } else {
+                throw new AssertionError("unexpected network effect " + effect);
+            }
+        }
+        for (Effect.Reply reply : effects.replies()) {
+            Promise<WriteOutcome> promise = pendingWrites.remove(reply.requestId());
+            if (promise != null) {
+                promise.complete(reply.outcome());
+            }
+        }
+        updateLogContext();
+    }
+
+    private void updateLogContext() {
+        long epoch = replica.configuration().epoch();
+        if (epoch != loggedEpoch) {
+            loggedEpoch = epoch;
+            LogContext.set(settings.id(), epoch, replica.role().wireName());
+        }
+    }
+
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    static ReplicaLimits limits(NodeSettings settings) {
+        return new ReplicaLimits(settings.pendingWritesMax(), settings.replicationWindowEntries(),
+                settings.frameBytesMax() - 1024, settings.writeTimeoutMs(), settings.reconnectDelayMs());
+    }
+}

@@ -1,0 +1,209 @@
+package io.catena.node.storage;
+
+import io.catena.node.core.Effect;
+import io.catena.node.core.LogEntry;
+import io.catena.node.core.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Storage} in memory, for tests and the deterministic simulator: same validation and fail-stop behaviour
+ * as {@link LmdbStorage}, but synchronous. {@link #submit} applies the persist on the caller's thread and reports
+ * {@code durable} (or {@code failed}) before returning; there is no batching, so every persist gets its own
+ * report. A persist that fails validation changes nothing, as an aborted LMDB transaction would.
+ *
+ * <p>Thread-safe with one lock, held while the listener runs so that reports keep submit order; a listener may
+ * call back into this storage on the same thread.
+ */
+public final class InMemoryStorage implements Storage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryStorage.class);
+
+    /** What survives a restart; shared by every instance {@link #reopen} derives. Also the lock. */
+    private static final class Durable {
+        final TreeMap<Long, LogEntry> log = new TreeMap<>();
+        final TreeMap<byte[], StoredValue> data = new TreeMap<>(Arrays::compareUnsigned);
+        long committedSeq;
+
+        long appliedSeq() {
+            return log.isEmpty() ? 0 : log.lastKey();
+        }
+    }
+
+    private final String nodeId;
+    private final Durable durable;
+    private final StoredState recovered;
+    // The fields below are guarded by durable.
+    private DurabilityListener listener;
+    private boolean accepting = true;
+    private boolean failed;
+    private boolean dropLogged;
+
+    public InMemoryStorage() {
+        this("in-memory");
+    }
+
+    /** {@code nodeId} only names the node in logs. */
+    public InMemoryStorage(String nodeId) {
+        this(nodeId, new Durable());
+    }
+
+    private InMemoryStorage(String nodeId, Durable durable) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.durable = durable;
+        synchronized (durable) {
+            long applied = durable.appliedSeq();
+            long lastEntryEpoch = applied == 0 ? 0 : durable.log.get(applied).entryEpoch();
+            this.recovered = new StoredState(applied, lastEntryEpoch, durable.committedSeq);
+        }
+    }
+
+    /** A new instance over the same durable contents, as after a process restart; recovered() is recomputed. */
+    public InMemoryStorage reopen() {
+        return new InMemoryStorage(nodeId, durable);
+    }
+
+    @Override
+    public StoredState recovered() {
+        return recovered;
+    }
+
+    @Override
+    public void setDurabilityListener(DurabilityListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (durable) {
+            this.listener = listener;
+        }
+    }
+
+    @Override
+    public void submit(Effect.Persist persist) {
+        Objects.requireNonNull(persist, "persist");
+        synchronized (durable) {
+            if (listener == null) {
+                throw new IllegalStateException("node " + nodeId + ": set the durability listener before submitting");
+            }
+            if (!accepting || failed) {
+                logDropped(persist);
+                return;
+            }
+            try {
+                validate(persist);
+            } catch (IllegalStateException e) {
+                fail(e);
+                return;
+            }
+            apply(persist);
+            listener.durable(durable.appliedSeq(), durable.committedSeq);
+        }
+    }
+
+    /** The checks LmdbStorage's writer makes, made before anything changes. */
+    private void validate(Effect.Persist persist) {
+        long applied = durable.appliedSeq();
+        for (LogEntry entry : persist.append()) {
+            if (entry.seq() != applied + 1) {
+                throw new IllegalStateException("node " + nodeId + ": log gap, appending seq " + entry.seq()
+                        + " after " + applied);
+            }
+            if (entry.key().length == 0 || entry.key().length > LmdbStorage.KEY_BYTES_MAX) {
+                throw new IllegalStateException("node " + nodeId + ": entry at seq " + entry.seq()
+                        + " has a key of " + entry.key().length + " bytes, outside 1.." + LmdbStorage.KEY_BYTES_MAX);
+            }
+            applied = entry.seq();
+        }
+        if (persist.commitUpTo() > applied) {
+            throw new IllegalStateException("node " + nodeId + ": commitUpTo " + persist.commitUpTo()
+                    + " passes the last appended seq " + applied);
+        }
+    }
+
+    private void apply(Effect.Persist persist) {
+        for (LogEntry entry : persist.append()) {
+            durable.log.put(entry.seq(), entry);
+        }
+        for (long seq = durable.committedSeq + 1; seq <= persist.commitUpTo(); seq++) {
+            LogEntry entry = durable.log.get(seq);
+            if (entry.op() == Op.DELETE) {
+                durable.data.remove(entry.key());
+            } else {
+                durable.data.put(entry.key(), new StoredValue(seq, entry.value()));
+            }
+        }
+        durable.committedSeq = Math.max(durable.committedSeq, persist.commitUpTo());
+    }
+
+    private void fail(IllegalStateException cause) {
+        failed = true;
+        LOG.error("node {}: in-memory storage failed; nothing after appliedSeq={} committedSeq={} is durable",
+                nodeId, durable.appliedSeq(), durable.committedSeq, cause);
+        listener.failed(cause);
+    }
+
+    private void logDropped(Effect.Persist persist) {
+        String why = failed ? "its storage has failed" : "its storage is closed";
+        if (!dropLogged) {
+            dropLogged = true;
+            LOG.error("node {}: dropping persist (last seq {}, commitUpTo {}) and any later ones: {}",
+                    nodeId, persist.lastSeq(), persist.commitUpTo(), why);
+        }
+    }
+
+    @Override
+    public Optional<LogEntry> entry(long seq) {
+        synchronized (durable) {
+            requireOpen();
+            return Optional.ofNullable(durable.log.get(seq));
+        }
+    }
+
+    @Override
+    public Optional<StoredValue> get(byte[] key) {
+        synchronized (durable) {
+            requireOpen();
+            StoredValue stored = durable.data.get(key);
+            if (stored == null) {
+                return Optional.empty();
+            }
+            // A copy, as LmdbStorage returns: callers must not be able to change the committed data.
+            return Optional.of(new StoredValue(stored.seq(), stored.value().clone()));
+        }
+    }
+
+    /** The log entries with seq in [fromSeq, toSeq], in order; stops at the end of the log. */
+    public List<LogEntry> readLog(long fromSeq, long toSeq) {
+        synchronized (durable) {
+            requireOpen();
+            if (toSeq < fromSeq) {
+                return List.of();
+            }
+            return new ArrayList<>(durable.log.subMap(fromSeq, true, toSeq, true).values());
+        }
+    }
+
+    /** The appliedSeq of the last durable() report: with synchronous submits, the end of the log. */
+    public long lastDurableAppliedSeq() {
+        synchronized (durable) {
+            return durable.appliedSeq();
+        }
+    }
+
+    private void requireOpen() {
+        if (!accepting) {
+            throw new IllegalStateException("node " + nodeId + ": in-memory storage is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (durable) {
+            accepting = false;
+        }
+    }
+}

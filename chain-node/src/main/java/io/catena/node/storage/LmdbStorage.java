@@ -1,0 +1,516 @@
+package io.catena.node.storage;
+
+import io.catena.config.SyncPolicy;
+import io.catena.node.core.Effect;
+import io.catena.node.core.LogEntry;
+import io.catena.node.core.Op;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Storage} on one LMDB environment holding the databases {@code log}, {@code data} and {@code meta}
+ * (DESIGN.md section 2; record layouts in {@link EntryEncoding}).
+ *
+ * <p>One writer thread drains the submit queue and commits each batch of persists (up to
+ * {@code batchEntriesMax} entries or {@code batchBytesMax} bytes) in a single write transaction: appends, then
+ * commit-applications to {@code data}, then {@code meta.committedSeq}. LMDB forces the transaction to disk on
+ * commit unless the sync policy is {@link SyncPolicy#NONE}; only then is the listener told, once per transaction.
+ * Any failure stops the writer for good (fail-stop): the listener hears {@code failed} and later submits are
+ * dropped. Reads run on the caller's thread, each in its own short read transaction.
+ */
+public final class LmdbStorage implements Storage {
+
+    public static final String LOG_DB = "log";
+    public static final String DATA_DB = "data";
+    public static final String META_DB = "meta";
+    static final String META_NODE_ID = "nodeId";
+    static final String META_COMMITTED_SEQ = "committedSeq";
+    /** LMDB's key limit with its default page size; the {@code data} database is keyed by client keys. */
+    public static final int KEY_BYTES_MAX = 511;
+    static final String WRITER_THREAD_NAME = "catena-storage-writer";
+    private static final int MAX_READERS = 256;
+    private static final int MAX_DBS = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmdbStorage.class);
+    /** Queued by close(); compared by identity, so it can never be confused with a real (empty) persist. */
+    private static final Effect.Persist STOP = new Effect.Persist(List.of(), 0);
+
+    private final Path dir;
+    private final String nodeId;
+    private final Env<ByteBuffer> env;
+    private final Dbi<ByteBuffer> logDb;
+    private final Dbi<ByteBuffer> dataDb;
+    private final Dbi<ByteBuffer> metaDb;
+    private final StoredState recovered;
+    private final int batchEntriesMax;
+    private final long batchBytesMax;
+
+    private final LinkedBlockingQueue<Effect.Persist> queue = new LinkedBlockingQueue<>();
+    /** Orders submit against close, so nothing is queued behind STOP and left unreported. */
+    private final Object admission = new Object();
+    private boolean accepting = true; // guarded by admission
+    private volatile boolean failed;
+    private final AtomicBoolean dropLogged = new AtomicBoolean();
+    private volatile DurabilityListener listener;
+    private volatile long durableAppliedSeq;
+
+    /** Readers hold it shared; closing the environment takes it exclusively (a read on a closed env would crash). */
+    private final ReentrantReadWriteLock envLock = new ReentrantReadWriteLock();
+    private boolean envOpen = true; // guarded by envLock
+    /** Per reader thread: LMDB wants direct buffers, and reader threads must not share one. */
+    private final ThreadLocal<ByteBuffer> readerKey =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(KEY_BYTES_MAX));
+
+    private final Writer writer;
+    private final Thread writerThread;
+    private boolean closeEnvOnWriterExit; // only touched on the writer thread
+
+    private LmdbStorage(Path dir, String nodeId, Env<ByteBuffer> env, Dbi<ByteBuffer> logDb,
+                        Dbi<ByteBuffer> dataDb, Dbi<ByteBuffer> metaDb, StoredState recovered,
+                        int batchEntriesMax, long batchBytesMax) {
+        this.dir = dir;
+        this.nodeId = nodeId;
+        this.env = env;
+        this.logDb = logDb;
+        this.dataDb = dataDb;
+        this.metaDb = metaDb;
+        this.recovered = recovered;
+        this.batchEntriesMax = batchEntriesMax;
+        this.batchBytesMax = batchBytesMax;
+        this.durableAppliedSeq = recovered.appliedSeq();
+        this.writer = new Writer(recovered.appliedSeq(), recovered.committedSeq());
+        this.writerThread = new Thread(this::runWriter, WRITER_THREAD_NAME);
+        // A daemon: an unclosed storage must not keep the JVM alive; LMDB is crash-safe and nothing queued was acked.
+        this.writerThread.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating if needed) the environment in {@code dir} for {@code nodeId}, recovers the durable state and
+     * starts the writer.
+     *
+     * @throws IllegalStateException when {@code dir} belongs to another node
+     */
+    public static LmdbStorage open(Path dir, String nodeId, SyncPolicy syncPolicy, long mapBytes,
+                                   int batchEntriesMax, long batchBytesMax) {
+        Objects.requireNonNull(syncPolicy, "syncPolicy");
+        if (nodeId == null || nodeId.isBlank()) {
+            throw new IllegalArgumentException("nodeId must not be blank");
+        }
+        if (mapBytes <= 0 || batchEntriesMax <= 0 || batchBytesMax <= 0) {
+            throw new IllegalArgumentException("limits must be positive: mapBytes=" + mapBytes
+                    + " batchEntriesMax=" + batchEntriesMax + " batchBytesMax=" + batchBytesMax);
+        }
+        createDirectories(dir);
+        Env<ByteBuffer> env = Env.create()
+                .setMapSize(mapBytes)
+                .setMaxDbs(MAX_DBS)
+                .setMaxReaders(MAX_READERS)
+                .open(dir.toFile(), envFlags(syncPolicy));
+        try {
+            Dbi<ByteBuffer> logDb = env.openDbi(LOG_DB, DbiFlags.MDB_CREATE);
+            Dbi<ByteBuffer> dataDb = env.openDbi(DATA_DB, DbiFlags.MDB_CREATE);
+            Dbi<ByteBuffer> metaDb = env.openDbi(META_DB, DbiFlags.MDB_CREATE);
+            StoredState recovered = claimAndRecover(env, logDb, metaDb, dir, nodeId);
+            LmdbStorage storage = new LmdbStorage(dir, nodeId, env, logDb, dataDb, metaDb, recovered,
+                    batchEntriesMax, batchBytesMax);
+            storage.writerThread.start();
+            LOG.info("node {}: opened storage {} (sync={}, mapBytes={}): appliedSeq={} committedSeq={}",
+                    nodeId, dir, syncPolicy, mapBytes, recovered.appliedSeq(), recovered.committedSeq());
+            return storage;
+        } catch (RuntimeException e) {
+            env.close();
+            throw e;
+        }
+    }
+
+    // MDB_NOTLS: a read transaction is not tied to its thread (Vert.x may hop). Never MDB_WRITEMAP: with it a
+    // full disk surfaces as SIGBUS instead of an error the writer can report.
+    private static EnvFlags[] envFlags(SyncPolicy syncPolicy) {
+        return switch (syncPolicy) {
+            case SYNC -> new EnvFlags[] {EnvFlags.MDB_NOTLS};
+            case NONE -> new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC};
+        };
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create storage directory " + dir, e);
+        }
+    }
+
+    /** Checks or records the owner node id, and reads where the log ends and what is committed. */
+    private static StoredState claimAndRecover(Env<ByteBuffer> env, Dbi<ByteBuffer> logDb, Dbi<ByteBuffer> metaDb,
+                                               Path dir, String nodeId) {
+        ByteBuffer idKey = utf8Direct(META_NODE_ID);
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            ByteBuffer stored = metaDb.get(txn, idKey);
+            if (stored == null) {
+                metaDb.put(txn, idKey, utf8Direct(nodeId));
+            } else {
+                String owner = StandardCharsets.UTF_8.decode(stored).toString();
+                if (!owner.equals(nodeId)) {
+                    throw new IllegalStateException("storage " + dir + " belongs to node " + owner
+                            + ", refusing to open it as node " + nodeId);
+                }
+            }
+            ByteBuffer committed = metaDb.get(txn, utf8Direct(META_COMMITTED_SEQ));
+            long committedSeq = committed == null ? 0 : committed.order(ByteOrder.BIG_ENDIAN).getLong(0);
+            StoredState state = recoverLogEnd(txn, logDb, committedSeq);
+            txn.commit();
+            return state;
+        }
+    }
+
+    private static StoredState recoverLogEnd(Txn<ByteBuffer> txn, Dbi<ByteBuffer> logDb, long committedSeq) {
+        try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
+            if (!cursor.last()) {
+                return new StoredState(0, 0, committedSeq);
+            }
+            long lastSeq = EntryEncoding.decodeSeqKey(cursor.key());
+            return new StoredState(lastSeq, EntryEncoding.decodeEntryEpoch(cursor.val()), committedSeq);
+        }
+    }
+
+    private static ByteBuffer utf8Direct(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    }
+
+    @Override
+    public StoredState recovered() {
+        return recovered;
+    }
+
+    @Override
+    public void setDurabilityListener(DurabilityListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public void submit(Effect.Persist persist) {
+        Objects.requireNonNull(persist, "persist");
+        if (listener == null) {
+            throw new IllegalStateException("node " + nodeId + ": set the durability listener before submitting");
+        }
+        synchronized (admission) {
+            if (accepting && !failed) {
+                queue.add(persist);
+                return;
+            }
+        }
+        logDropped(persist);
+    }
+
+    private void logDropped(Effect.Persist persist) {
+        String why = failed ? "its storage writer has failed" : "its storage is closed";
+        if (dropLogged.compareAndSet(false, true)) {
+            LOG.error("node {}: dropping persist (last seq {}, commitUpTo {}) and any later ones: {}",
+                    nodeId, persist.lastSeq(), persist.commitUpTo(), why);
+        } else {
+            LOG.debug("node {}: dropping persist (last seq {}): {}", nodeId, persist.lastSeq(), why);
+        }
+    }
+
+    @Override
+    public Optional<LogEntry> entry(long seq) {
+        if (seq < 1) {
+            return Optional.empty();
+        }
+        return read(txn -> {
+            ByteBuffer value = logDb.get(txn, seqKey(seq));
+            return value == null ? Optional.empty() : Optional.of(EntryEncoding.decodeEntry(seq, value));
+        });
+    }
+
+    @Override
+    public Optional<StoredValue> get(byte[] key) {
+        if (key.length == 0 || key.length > KEY_BYTES_MAX) {
+            return Optional.empty(); // LMDB cannot hold such a key, so no write ever stored one
+        }
+        ByteBuffer lmdbKey = readerKey.get().clear().put(key).flip();
+        return read(txn -> {
+            ByteBuffer value = dataDb.get(txn, lmdbKey);
+            return value == null ? Optional.empty() : Optional.of(EntryEncoding.decodeData(value));
+        });
+    }
+
+    /** The durable log entries with seq in [fromSeq, toSeq], in order; stops at the end of the log. */
+    public List<LogEntry> readLog(long fromSeq, long toSeq) {
+        long from = Math.max(1, fromSeq);
+        if (toSeq < from) {
+            return List.of();
+        }
+        return read(txn -> {
+            List<LogEntry> entries = new ArrayList<>();
+            try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
+                boolean found = cursor.get(seqKey(from), GetOp.MDB_SET_RANGE);
+                while (found) {
+                    long seq = EntryEncoding.decodeSeqKey(cursor.key());
+                    if (seq > toSeq) {
+                        break;
+                    }
+                    entries.add(EntryEncoding.decodeEntry(seq, cursor.val()));
+                    found = cursor.next();
+                }
+            }
+            return entries;
+        });
+    }
+
+    /** The appliedSeq of the last durable() report (the recovered one before any). */
+    public long lastDurableAppliedSeq() {
+        return durableAppliedSeq;
+    }
+
+    private ByteBuffer seqKey(long seq) {
+        ByteBuffer key = readerKey.get().clear();
+        EntryEncoding.encodeSeqKey(seq, key);
+        return key.flip();
+    }
+
+    /** Runs {@code body} in a short read transaction; it must copy out what it keeps (the buffers die with it). */
+    private <T> T read(Function<Txn<ByteBuffer>, T> body) {
+        envLock.readLock().lock();
+        try {
+            if (!envOpen) {
+                throw new IllegalStateException("node " + nodeId + ": storage " + dir + " is closed");
+            }
+            try (Txn<ByteBuffer> txn = env.txnRead()) {
+                return body.apply(txn);
+            }
+        } finally {
+            envLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (admission) {
+            if (!accepting) {
+                return;
+            }
+            accepting = false;
+            queue.add(STOP);
+        }
+        if (Thread.currentThread() == writerThread) {
+            // Called from a listener callback: the writer cannot join itself; it closes the env when it exits.
+            closeEnvOnWriterExit = true;
+            return;
+        }
+        joinWriter();
+        closeEnv();
+    }
+
+    private void joinWriter() {
+        boolean interrupted = false;
+        while (writerThread.isAlive()) {
+            try {
+                writerThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // finish closing: the env must not be closed under a running writer
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeEnv() {
+        envLock.writeLock().lock();
+        try {
+            if (envOpen) {
+                envOpen = false;
+                logDb.close();
+                dataDb.close();
+                metaDb.close();
+                env.close();
+                LOG.info("node {}: closed storage {}", nodeId, dir);
+            }
+        } finally {
+            envLock.writeLock().unlock();
+        }
+    }
+
+    // ---- writer thread ----
+
+    private void runWriter() {
+        try {
+            List<Effect.Persist> batch = new ArrayList<>();
+            for (Effect.Persist first = queue.take(); first != STOP; first = queue.take()) {
+                batch.clear();
+                batch.add(first);
+                drainInto(batch);
+                writer.write(batch);
+                durableAppliedSeq = writer.appliedSeq;
+                listener.durable(writer.appliedSeq, writer.committedSeq);
+            }
+        } catch (Throwable cause) { // any failure, even an Error, must reach the node, or it waits forever
+            fail(cause);
+        } finally {
+            if (closeEnvOnWriterExit) {
+                closeEnv();
+            }
+        }
+    }
+
+    /** Adds queued persists to the batch while it stays within the limits; always leaves STOP in the queue. */
+    private void drainInto(List<Effect.Persist> batch) {
+        long entries = batch.get(0).append().size();
+        long bytes = sizeBytes(batch.get(0));
+        for (Effect.Persist next = queue.peek(); next != null && next != STOP; next = queue.peek()) {
+            long nextEntries = next.append().size();
+            long nextBytes = sizeBytes(next);
+            if (entries + nextEntries > batchEntriesMax || bytes + nextBytes > batchBytesMax) {
+                return;
+            }
+            batch.add(queue.poll()); // the writer is the only consumer: poll returns what peek saw
+            entries += nextEntries;
+            bytes += nextBytes;
+        }
+    }
+
+    private static long sizeBytes(Effect.Persist persist) {
+        long bytes = 0;
+        for (LogEntry entry : persist.append()) {
+            bytes += entry.sizeBytes();
+        }
+        return bytes;
+    }
+
+    private void fail(Throwable cause) {
+        failed = true;
+        queue.clear();
+        LOG.error("node {}: storage writer for {} failed; nothing after appliedSeq={} committedSeq={} is durable",
+                nodeId, dir, writer.appliedSeq, writer.committedSeq, cause);
+        DurabilityListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.failed(cause);
+        } catch (RuntimeException e) {
+            LOG.error("node {}: durability listener threw on failure", nodeId, e);
+        }
+    }
+
+    /** The writer thread's state and reusable direct buffers (LMDB copies them on put, so reuse is safe). */
+    private final class Writer {
+        private long appliedSeq;
+        private long committedSeq;
+        private final ByteBuffer seqKey = ByteBuffer.allocateDirect(EntryEncoding.SEQ_KEY_BYTES);
+        private final ByteBuffer dataKey = ByteBuffer.allocateDirect(KEY_BYTES_MAX);
+        private final ByteBuffer committedKey = utf8Direct(META_COMMITTED_SEQ);
+        private final ByteBuffer committedValue = ByteBuffer.allocateDirect(Long.BYTES);
+        private ByteBuffer value = ByteBuffer.allocateDirect(4096);
+
+        Writer(long appliedSeq, long committedSeq) {
+            this.appliedSeq = appliedSeq;
+            this.committedSeq = committedSeq;
+        }
+
+        /** Applies the batch in one transaction; the positions advance only once it has committed. */
+        void write(List<Effect.Persist> batch) {
+            long applied = appliedSeq;
+            long commitUpTo = committedSeq;
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                for (Effect.Persist persist : batch) {
+                    for (LogEntry entry : persist.append()) {
+                        append(txn, applied, entry);
+                        applied = entry.seq();
+                    }
+                    if (persist.commitUpTo() > applied) {
+                        throw new IllegalStateException("node " + nodeId + ": commitUpTo " + persist.commitUpTo()
+                                + " passes the last appended seq " + applied);
+                    }
+                    commitUpTo = Math.max(commitUpTo, persist.commitUpTo());
+                }
+                if (commitUpTo > committedSeq) {
+                    applyCommitted(txn, committedSeq, commitUpTo);
+                }
+                if (applied > appliedSeq || commitUpTo > committedSeq) {
+                    txn.commit(); // an idle batch (commit-only, nothing new) closes unchanged: no fsync
+                }
+            }
+            appliedSeq = applied;
+            committedSeq = commitUpTo;
+        }
+
+        private void append(Txn<ByteBuffer> txn, long lastSeq, LogEntry entry) {
+            if (entry.seq() != lastSeq + 1) {
+                throw new IllegalStateException("node " + nodeId + ": log gap, appending seq " + entry.seq()
+                        + " after " + lastSeq);
+            }
+            if (entry.key().length == 0 || entry.key().length > KEY_BYTES_MAX) {
+                throw new IllegalStateException("node " + nodeId + ": entry at seq " + entry.seq() + " has a key of "
+                        + entry.key().length + " bytes, outside 1.." + KEY_BYTES_MAX);
+            }
+            ByteBuffer encoded = valueBuffer(EntryEncoding.entryBytes(entry));
+            EntryEncoding.encodeEntry(entry, encoded);
+            // MDB_APPEND: keys arrive in order, so LMDB can skip the search and fill pages completely.
+            logDb.put(txn, seqKey(entry.seq()), encoded.flip(), PutFlags.MDB_APPEND);
+        }
+
+        /** Applies log entries (fromSeq, toSeq] to data, read back inside this transaction, and records toSeq. */
+        private void applyCommitted(Txn<ByteBuffer> txn, long fromSeq, long toSeq) {
+            for (long seq = fromSeq + 1; seq <= toSeq; seq++) {
+                ByteBuffer stored = logDb.get(txn, seqKey(seq));
+                if (stored == null) {
+                    throw new IllegalStateException("node " + nodeId + ": cannot commit seq " + seq
+                            + ", the log does not hold it");
+                }
+                applyToData(txn, EntryEncoding.decodeEntry(seq, stored));
+            }
+            committedValue.clear().putLong(toSeq).flip();
+            metaDb.put(txn, committedKey, committedValue);
+        }
+
+        private void applyToData(Txn<ByteBuffer> txn, LogEntry entry) {
+            dataKey.clear().put(entry.key()).flip();
+            if (entry.op() == Op.DELETE) {
+                dataDb.delete(txn, dataKey); // false when absent: deleting a missing key is fine
+                return;
+            }
+            ByteBuffer encoded = valueBuffer(EntryEncoding.dataBytes(entry.value()));
+            EntryEncoding.encodeData(entry.seq(), entry.value(), encoded);
+            dataDb.put(txn, dataKey, encoded.flip());
+        }
+
+        private ByteBuffer seqKey(long seq) {
+            seqKey.clear();
+            EntryEncoding.encodeSeqKey(seq, seqKey);
+            return seqKey.flip();
+        }
+
+        private ByteBuffer valueBuffer(int bytes) {
+            if (value.capacity() < bytes) {
+                value = ByteBuffer.allocateDirect(Math.max(bytes, value.capacity() * 2));
+            }
+            return value.clear();
+        }
+    }
+}

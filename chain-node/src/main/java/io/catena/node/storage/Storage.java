@@ -1,0 +1,35 @@
+package io.catena.node.storage;
+
+import io.catena.node.core.Effect;
+import io.catena.node.core.LogReader;
+import java.util.Optional;
+
+/**
+ * The storage port (docs/storage.md): a node's replication log, its committed data and its metadata.
+ *
+ * <p>Writes are asynchronous and strictly ordered: {@link #submit} queues a {@link Effect.Persist}; a single
+ * writer drains the queue, commits several persists per transaction (group commit), forces the transaction to
+ * disk per the sync policy, and only then reports the new durable position to the {@link DurabilityListener}.
+ * Reads ({@link #entry}, {@link #get}) see only committed transactions and may be called from any thread.
+ */
+public interface Storage extends LogReader, AutoCloseable {
+
+    /** The durable state found at open: where the log ends and what is committed. */
+    StoredState recovered();
+
+    /** Sets the one listener told about durability; call before the first {@link #submit}. */
+    void setDurabilityListener(DurabilityListener listener);
+
+    /**
+     * Queues a persist. Entries must continue the log without a gap; {@code commitUpTo} must not pass the last
+     * entry appended (by this or an earlier persist). Violations are programming errors and fail the writer.
+     */
+    void submit(Effect.Persist persist);
+
+    /** The committed value of a key, or empty when the key has none (never written, or deleted). */
+    Optional<StoredValue> get(byte[] key);
+
+    /** Stops the writer after the queued persists are done, and releases the files. */
+    @Override
+    void close();
+}

@@ -1,0 +1,20 @@
+package io.catena.node.storage;
+
+/**
+ * Durable state recovered at open.
+ *
+ * @param appliedSeq     the last seq in the log (0 for an empty log)
+ * @param lastEntryEpoch the entryEpoch of the entry at appliedSeq (0 for an empty log)
+ * @param committedSeq   the last seq applied to the committed data (at most appliedSeq)
+ */
+public record StoredState(long appliedSeq, long lastEntryEpoch, long committedSeq) {
+
+    public static final StoredState EMPTY = new StoredState(0, 0, 0);
+
+    public StoredState {
+        if (appliedSeq < 0 || committedSeq < 0 || committedSeq > appliedSeq) {
+            throw new IllegalArgumentException("inconsistent stored state: applied=" + appliedSeq
+                    + " committed=" + committedSeq);
+        }
+    }
+}

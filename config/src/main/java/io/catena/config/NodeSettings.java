@@ -1,0 +1,129 @@
+package io.catena.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a storage node runs with. Every field has a documented default and a checked range; units go last
+ * in names. Load with {@link #load(SettingsSource)}, which reports every invalid value at once.
+ *
+ * <p>Until the configuration master lands, the chain is static: {@code epoch} and the ordered {@code chain} of
+ * node ids, each with {@code node.<id>.http} and {@code node.<id>.replication} addresses.
+ *
+ * @param id                       this node's stable id (key {@code id}); must appear in {@code chain}
+ * @param configuration            the static configuration: {@code epoch} (default 1) and {@code chain}
+ * @param httpBind                 where the HTTP API listens (default: this node's {@code http} address)
+ * @param replicationBind          where the replication listener binds (default: this node's replication
+ *                                 address); differs only when a proxy stands in front of the node
+ * @param dataDir                  the LMDB environment's directory (default {@code data/<id>})
+ * @param syncPolicy               {@code sync} (fsync per batch, default) or {@code none}
+ * @param valueBytesMax            largest value accepted, bytes (default 1 MiB)
+ * @param writeTimeoutMs           how long a client write waits for its commit before the client is told the
+ *                                 outcome is unknown (default 30 000)
+ * @param pendingWritesMax         writes the head holds uncommitted before it answers 503 (default 65 536)
+ * @param batchEntriesMax          entries per storage transaction at most (default 4 096)
+ * @param batchBytesMax            bytes per storage transaction at most (default 16 MiB)
+ * @param replicationWindowEntries entries sent to a successor beyond what it has made durable (default 16 384)
+ * @param frameBytesMax            largest replication frame, bytes (default 4 MiB; at least valueBytesMax + 4 KiB)
+ * @param lmdbMapBytes             LMDB map size, bytes: the most the environment can hold (default 8 GiB)
+ * @param tickIntervalMs           period of the replica's timer input (default 50)
+ * @param reconnectDelayMs         pause between attempts to reach the successor (default 200)
+ */
+public record NodeSettings(
+        String id,
+        ChainConfiguration configuration,
+        HostPort httpBind,
+        HostPort replicationBind,
+        Path dataDir,
+        SyncPolicy syncPolicy,
+        int valueBytesMax,
+        long writeTimeoutMs,
+        int pendingWritesMax,
+        int batchEntriesMax,
+        long batchBytesMax,
+        int replicationWindowEntries,
+        int frameBytesMax,
+        long lmdbMapBytes,
+        long tickIntervalMs,
+        long reconnectDelayMs) {
+
+    public static final int KEY_BYTES_MAX = 511;
+    private static final long MIB = 1L << 20;
+
+    public static NodeSettings load(SettingsSource source) {
+        String id = source.requiredString("id");
+        long epoch = source.longValue("epoch", 1, 1, Long.MAX_VALUE);
+        ChainConfiguration configuration = staticConfiguration(source, epoch);
+        NodeDescriptor self = configuration == null ? null : configuration.node(id).orElse(null);
+        if (configuration != null && self == null && !id.isEmpty()) {
+            source.error("id '" + id + "' is not in chain " + ids(configuration));
+        }
+        HostPort httpBind = source.hostPort("httpBind", self == null ? null : self.http());
+        HostPort replicationBind = source.hostPort("replicationBind", self == null ? null : self.replication());
+        Path dataDir = Path.of(source.string("dataDir", "data/" + id));
+        SyncPolicy syncPolicy = source.enumValue("syncPolicy", SyncPolicy.SYNC);
+        int valueBytesMax = source.intValue("valueBytesMax", (int) MIB, 0, 64 * (int) MIB);
+        long writeTimeoutMs = source.longValue("writeTimeoutMs", 30_000, 1, 3_600_000);
+        int pendingWritesMax = source.intValue("pendingWritesMax", 65_536, 1, 16_777_216);
+        int batchEntriesMax = source.intValue("batchEntriesMax", 4_096, 1, 1_000_000);
+        long batchBytesMax = source.longValue("batchBytesMax", 16 * MIB, 1, 1024 * MIB);
+        int windowEntries = source.intValue("replicationWindowEntries", 16_384, 1, 16_777_216);
+        int frameBytesMax = source.intValue("frameBytesMax", 4 * (int) MIB, 64 * 1024, 256 * (int) MIB);
+        long lmdbMapBytes = source.longValue("lmdbMapBytes", 8192 * MIB, 16 * MIB, 1L << 44);
+        long tickIntervalMs = source.longValue("tickIntervalMs", 50, 1, 10_000);
+        long reconnectDelayMs = source.longValue("reconnectDelayMs", 200, 1, 60_000);
+        if ((long) frameBytesMax < (long) valueBytesMax + 4096) {
+            source.error("frameBytesMax (" + frameBytesMax + ") must be at least valueBytesMax + 4096 ("
+                    + ((long) valueBytesMax + 4096) + ") so that any accepted value can be replicated");
+        }
+        source.throwIfInvalid();
+        return new NodeSettings(id, configuration, httpBind, replicationBind, dataDir, syncPolicy, valueBytesMax,
+                writeTimeoutMs, pendingWritesMax, batchEntriesMax, batchBytesMax, windowEntries, frameBytesMax,
+                lmdbMapBytes, tickIntervalMs, reconnectDelayMs);
+    }
+
+    public static NodeSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        return load(SettingsSource.load(file, env, overrides));
+    }
+
+    public NodeDescriptor self() {
+        return configuration.node(id).orElseThrow();
+    }
+
+    private static ChainConfiguration staticConfiguration(SettingsSource source, long epoch) {
+        List<String> chainIds = source.list("chain");
+        if (chainIds.isEmpty()) {
+            source.error("chain is required: the ordered node ids, head first (e.g. chain=n1,n2,n3)");
+            return null;
+        }
+        List<NodeDescriptor> chain = new ArrayList<>();
+        for (String nodeId : chainIds) {
+            if (!NodeIds.isValid(nodeId)) {
+                source.error("chain: invalid node id '" + nodeId + "': " + NodeIds.RULE);
+                continue;
+            }
+            HostPort http = source.hostPort("node." + nodeId + ".http", null);
+            HostPort replication = source.hostPort("node." + nodeId + ".replication", null);
+            if (http == null || replication == null) {
+                source.error("node." + nodeId + ".http and node." + nodeId + ".replication are required");
+                continue;
+            }
+            chain.add(new NodeDescriptor(nodeId, http, replication));
+        }
+        if (chain.size() != chainIds.size()) {
+            return null;
+        }
+        try {
+            return ChainConfiguration.of(epoch, chain);
+        } catch (IllegalArgumentException e) {
+            source.error("chain: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<String> ids(ChainConfiguration configuration) {
+        return configuration.chain().stream().map(NodeDescriptor::id).toList();
+    }
+}

@@ -1,0 +1,24 @@
+package io.catena.config;
+
+/**
+ * A node's place in a configuration. {@link #SOLE} is a chain of one: head and tail at once.
+ * {@link #OUTSIDE} is a node the configuration does not name.
+ */
+public enum Role {
+    HEAD, MIDDLE, TAIL, SOLE, OUTSIDE;
+
+    /** Whether this role accepts client writes (the chain's entry point). */
+    public boolean isHead() {
+        return this == HEAD || this == SOLE;
+    }
+
+    /** Whether this role commits entries and serves strong reads (the chain's exit point). */
+    public boolean isTail() {
+        return this == TAIL || this == SOLE;
+    }
+
+    /** The lower-case name used in JSON and logs. */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
