@@ -1,0 +1,252 @@
+package io.catena.node.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.catena.config.NodeSettings;
+import io.catena.config.SettingsSource;
+import io.catena.node.runtime.NodeRuntime;
+import io.catena.node.storage.InMemoryStorage;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The node's HTTP API on a chain of one (head and tail), in process, spoken to over raw sockets so that malformed
+ * requests reach the server exactly as written.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpApiTest {
+
+    static final int VALUE_BYTES_MAX = 1024;
+
+    Vertx vertx;
+    int port;
+
+    record Response(int status, Map<String, String> headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        JsonObject json() {
+            return new JsonObject(text());
+        }
+    }
+
+    @BeforeAll
+    void startNode() throws Exception {
+        port = freePort();
+        int replicationPort = freePort();
+        SettingsSource source = new SettingsSource(Map.of(), Map.of(), Map.of(
+                "id", "n1", "chain", "n1",
+                "node.n1.http", "127.0.0.1:" + port,
+                "node.n1.replication", "127.0.0.1:" + replicationPort,
+                "valueBytesMax", Integer.toString(VALUE_BYTES_MAX),
+                "frameBytesMax", Integer.toString(1 << 20)));
+        NodeSettings settings = NodeSettings.load(source);
+        vertx = Vertx.vertx();
+        vertx.deployVerticle(new NodeRuntime(settings, new InMemoryStorage("n1"), e -> { }))
+                .await();
+    }
+
+    @AfterAll
+    void stopNode() {
+        vertx.close().await();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    Response raw(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            return read(socket.getInputStream());
+        }
+    }
+
+    Response request(String method, String path, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return raw(method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+                + bytes.length + "\r\n\r\n", bytes);
+    }
+
+    static Response read(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int headerEnd = -1;
+        int contentLength = -1;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (java.net.SocketException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                break;
+            }
+            all.write(buffer, 0, n);
+            String soFar = all.toString(StandardCharsets.ISO_8859_1);
+            if (headerEnd < 0 && (headerEnd = soFar.indexOf("\r\n\r\n")) >= 0) {
+                contentLength = contentLength(soFar.substring(0, headerEnd));
+            }
+            if (headerEnd >= 0 && contentLength >= 0 && all.size() >= headerEnd + 4 + contentLength) {
+                break;
+            }
+        }
+        String text = all.toString(StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        String[] lines = text.substring(0, end).split("\r\n");
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
+        }
+        byte[] bytes = all.toByteArray();
+        byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+        return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
+    }
+
+    static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return -1;
+    }
+
+    long committedSeq() throws IOException {
+        return request("GET", "/status", "").json().getLong("committedSeq");
+    }
+
+    void assertJsonError(Response response, int status) {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.headers().get("content-type")).isEqualTo("application/json");
+        assertThat(response.json().getString("error")).isNotBlank();
+        assertThat(response.json().getString("message")).isNotBlank();
+    }
+
+    @Test
+    void a_put_returns_its_seq_and_a_get_returns_the_value_with_the_seq_as_etag() throws IOException {
+        Response put = request("PUT", "/kv/caf%C3%A9", "hello");
+        assertThat(put.status()).isEqualTo(200);
+        long seq = put.json().getLong("seq");
+
+        Response get = request("GET", "/kv/caf%C3%A9", "");
+
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.text()).isEqualTo("hello");
+        assertThat(get.headers().get("etag")).isEqualTo("\"" + seq + "\"");
+    }
+
+    @Test
+    void a_delete_removes_the_key() throws IOException {
+        request("PUT", "/kv/doomed", "x");
+
+        Response delete = request("DELETE", "/kv/doomed", "");
+
+        assertThat(delete.status()).isEqualTo(200);
+        assertThat(delete.json().getLong("seq")).isPositive();
+        assertJsonError(request("GET", "/kv/doomed", ""), 404);
+    }
+
+    @Test
+    void a_value_of_exactly_the_limit_is_accepted() throws IOException {
+        assertThat(request("PUT", "/kv/big", "v".repeat(VALUE_BYTES_MAX)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void bad_keys_get_400_and_change_nothing() throws IOException {
+        long before = committedSeq();
+        for (String path : new String[] {"/kv/", "/kv/" + "k".repeat(512), "/kv/%zz", "/kv/%C3%28", "/kv/%C0%AF",
+                "/kv/%00", "/kv/a%0D%0Ab", "/kv/a/b", "/kv/.."}) {
+            assertJsonError(request("PUT", path, "x"), 400);
+        }
+        assertThat(committedSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void a_value_over_the_limit_gets_413_and_changes_nothing() throws IOException {
+        long before = committedSeq();
+
+        assertJsonError(request("PUT", "/kv/too-big", "v".repeat(VALUE_BYTES_MAX + 1)), 413);
+
+        assertThat(committedSeq()).isEqualTo(before);
+        assertJsonError(request("GET", "/kv/too-big", ""), 404);
+    }
+
+    @Test
+    void a_chunked_value_over_the_limit_is_refused_while_it_streams() throws IOException {
+        long before = committedSeq();
+        String chunk = "v".repeat(600);
+        String body = Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n"
+                + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
+
+        Response response = raw("PUT /kv/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+                body.getBytes(StandardCharsets.ISO_8859_1));
+
+        assertJsonError(response, 413);
+        assertThat(committedSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void a_declared_length_over_the_limit_is_refused_before_the_body_is_read() throws IOException {
+        Response response = raw("PUT /kv/huge HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n",
+                new byte[0]);
+
+        assertJsonError(response, 413);
+    }
+
+    @Test
+    void non_numeric_and_negative_content_lengths_get_400_json() throws IOException {
+        long before = committedSeq();
+        for (String length : new String[] {"abc", "-1", "12abc"}) {
+            Response response = raw("PUT /kv/cl HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\nxyz",
+                    new byte[0]);
+            assertJsonError(response, 400);
+        }
+        assertThat(committedSeq()).isEqualTo(before);
+    }
+
+    @Test
+    void an_unknown_method_gets_405_with_the_allowed_ones() throws IOException {
+        Response response = request("BREW", "/kv/a", "");
+
+        assertJsonError(response, 405);
+        assertThat(response.headers().get("allow")).contains("GET", "PUT", "DELETE");
+    }
+
+    @Test
+    void an_unknown_path_gets_404_json() throws IOException {
+        assertJsonError(request("GET", "/nope", ""), 404);
+    }
+
+    @Test
+    void status_reports_identity_role_and_positions() throws IOException {
+        JsonObject status = request("GET", "/status", "").json();
+
+        assertThat(status.getString("id")).isEqualTo("n1");
+        assertThat(status.getString("role")).isEqualTo("sole");
+        assertThat(status.getLong("epoch")).isEqualTo(1);
+        assertThat(status.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+        assertThat(status.getLong("appliedSeq")).isGreaterThanOrEqualTo(status.getLong("committedSeq"));
+    }
+}

@@ -1,0 +1,439 @@
+package io.catena.node.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.catena.config.ChainConfiguration;
+import io.catena.config.HostPort;
+import io.catena.config.NodeDescriptor;
+import io.catena.config.Role;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** One transition of {@link ChainReplica} per test: input in, effects out. */
+class ChainReplicaTest {
+
+    static final NodeDescriptor N1 = node("n1", 1);
+    static final NodeDescriptor N2 = node("n2", 2);
+    static final NodeDescriptor N3 = node("n3", 3);
+    static final ChainConfiguration THREE = ChainConfiguration.of(1, List.of(N1, N2, N3));
+    static final ReplicaLimits LIMITS = new ReplicaLimits(4, 100, 1 << 20, 1_000, 200);
+    static final long DOWN = 1;
+    static final long UP = -1;
+
+    final Map<Long, LogEntry> durableLog = new HashMap<>();
+    final LogReader reader = seq -> Optional.ofNullable(durableLog.get(seq));
+
+    static NodeDescriptor node(String id, int n) {
+        return new NodeDescriptor(id, new HostPort("127.0.0.1", 7000 + n), new HostPort("127.0.0.1", 7100 + n));
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    ChainReplica replica(String id, ChainConfiguration configuration) {
+        return new ChainReplica(id, configuration, LIMITS, reader, 0, 0, 0);
+    }
+
+    /** A head whose link to n2 has done the handshake with n2 at {@code successorSeq}. */
+    ChainReplica streamingHead() {
+        ChainReplica head = replica("n1", THREE);
+        assertThat(head.start(0).network()).containsExactly(new Effect.Connect(DOWN, N2));
+        head.onLinkUp(DOWN);
+        head.onFrame(DOWN, new Frame.Position(1, 0, 0));
+        return head;
+    }
+
+    /** A node that has accepted Hello from its predecessor on link UP. */
+    ChainReplica linkedSuccessor(String id) {
+        ChainReplica successor = replica(id, THREE);
+        successor.start(0);
+        successor.onFrame(UP, new Frame.Hello(1, THREE.predecessorOf(id).orElseThrow().id()));
+        return successor;
+    }
+
+    /** Makes the replica's accepted entries durable, as storage would, and returns the effects. */
+    Effects makeDurable(ChainReplica replica, Effects withPersists) {
+        long last = 0;
+        long commit = 0;
+        for (Effect.Persist persist : withPersists.persists()) {
+            for (LogEntry entry : persist.append()) {
+                durableLog.put(entry.seq(), entry);
+                last = entry.seq();
+            }
+            commit = Math.max(commit, persist.commitUpTo());
+        }
+        return replica.onDurable(last, commit);
+    }
+
+    static List<Frame> sentOn(Effects effects, long linkId) {
+        return effects.network().stream()
+                .filter(e -> e instanceof Effect.Send send && send.linkId() == linkId)
+                .map(e -> ((Effect.Send) e).frame()).toList();
+    }
+
+    static boolean closes(Effects effects, long linkId) {
+        return effects.network().stream().anyMatch(e -> e instanceof Effect.Close c && c.linkId() == linkId);
+    }
+
+    static LogEntry entry(long seq) {
+        return LogEntry.create(seq, 1, Op.PUT, bytes("k" + seq), bytes("v" + seq));
+    }
+
+    @Nested
+    class ClientWrites {
+
+        @Test
+        void the_head_assigns_the_next_seq_and_persists_before_anything_else() {
+            ChainReplica head = streamingHead();
+
+            Effects effects = head.onClientWrite(10, 7, Op.PUT, bytes("a"), bytes("hello"));
+
+            assertThat(effects.persists()).hasSize(1);
+            LogEntry entry = effects.persists().get(0).append().get(0);
+            assertThat(entry.seq()).isEqualTo(1);
+            assertThat(entry.entryEpoch()).isEqualTo(1);
+            assertThat(entry.crcValid()).isTrue();
+            assertThat(effects.network()).as("nothing is forwarded before it is durable here").isEmpty();
+            assertThat(effects.replies()).isEmpty();
+        }
+
+        @Test
+        void a_write_at_a_node_that_is_not_the_head_is_redirected_to_the_head() {
+            ChainReplica middle = replica("n2", THREE);
+
+            Effects effects = middle.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
+
+            assertThat(effects.replies()).containsExactly(new Effect.Reply(7, new WriteOutcome.NotHead(N1)));
+            assertThat(effects.persists()).isEmpty();
+        }
+
+        @Test
+        void the_head_rejects_writes_beyond_the_pending_limit_without_assigning_a_seq() {
+            ChainReplica head = streamingHead();
+            for (int i = 0; i < LIMITS.pendingWritesMax(); i++) {
+                head.onClientWrite(0, i, Op.PUT, bytes("k"), bytes("v"));
+            }
+
+            Effects effects = head.onClientWrite(0, 99, Op.PUT, bytes("k"), bytes("v"));
+
+            assertThat(effects.replies()).singleElement()
+                    .satisfies(r -> assertThat(r.outcome()).isInstanceOf(WriteOutcome.Rejected.class));
+            assertThat(effects.persists()).isEmpty();
+            assertThat(head.status().acceptedSeq()).isEqualTo(LIMITS.pendingWritesMax());
+        }
+
+        @Test
+        void a_durable_entry_is_forwarded_downstream() {
+            ChainReplica head = streamingHead();
+            Effects accepted = head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
+
+            Effects effects = makeDurable(head, accepted);
+
+            assertThat(sentOn(effects, DOWN)).singleElement().isInstanceOfSatisfying(Frame.Entries.class,
+                    frame -> assertThat(frame.entries()).containsExactlyElementsOf(accepted.persists().get(0).append()));
+            assertThat(effects.replies()).as("not committed until the tail has it").isEmpty();
+        }
+
+        @Test
+        void the_head_answers_a_write_once_an_ack_covers_its_seq() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x")));
+            makeDurable(head, head.onClientWrite(0, 8, Op.PUT, bytes("b"), bytes("y")));
+
+            Effects effects = head.onFrame(DOWN, new Frame.Ack(1, 1, new long[] {2, 1}));
+
+            assertThat(effects.replies()).containsExactly(new Effect.Reply(7, new WriteOutcome.Committed(1)));
+            assertThat(effects.persists()).containsExactly(new Effect.Persist(List.of(), 1));
+        }
+
+        @Test
+        void a_write_not_committed_in_time_has_an_unknown_outcome() {
+            ChainReplica head = streamingHead();
+            head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
+
+            assertThat(head.onTick(LIMITS.writeTimeoutMs() - 1).replies()).isEmpty();
+            Effects effects = head.onTick(LIMITS.writeTimeoutMs());
+
+            assertThat(effects.replies()).singleElement().satisfies(reply -> assertThat(reply.outcome())
+                    .isInstanceOfSatisfying(WriteOutcome.OutcomeUnknown.class, u -> assertThat(u.seq()).isEqualTo(1)));
+        }
+
+        @Test
+        void a_sole_node_commits_its_own_writes_when_they_are_durable() {
+            ChainConfiguration one = ChainConfiguration.of(1, List.of(N1));
+            ChainReplica sole = replica("n1", one);
+            sole.start(0);
+            Effects accepted = sole.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
+            assertThat(accepted.persists().get(0).commitUpTo()).isEqualTo(1);
+
+            Effects effects = makeDurable(sole, accepted);
+
+            assertThat(effects.replies()).containsExactly(new Effect.Reply(7, new WriteOutcome.Committed(1)));
+        }
+    }
+
+    @Nested
+    class LinkHandshake {
+
+        @Test
+        void an_open_link_starts_with_hello() {
+            ChainReplica head = replica("n1", THREE);
+            head.start(0);
+
+            assertThat(sentOn(head.onLinkUp(DOWN), DOWN)).containsExactly(new Frame.Hello(1, "n1"));
+        }
+
+        @Test
+        void the_successor_answers_hello_with_its_position_and_commit() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica middle = new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1);
+
+            Effects effects = middle.onFrame(UP, new Frame.Hello(1, "n1"));
+
+            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Position(1, 2, 1),
+                    new Frame.Ack(1, 1, new long[] {2}));
+        }
+
+        @Test
+        void hello_from_a_node_that_is_not_the_predecessor_is_refused() {
+            ChainReplica tail = replica("n3", THREE);
+
+            Effects effects = tail.onFrame(UP, new Frame.Hello(1, "n1"));
+
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(sentOn(effects, UP)).isEmpty();
+        }
+
+        @Test
+        void the_predecessor_resends_exactly_what_the_successor_lacks() {
+            for (long seq = 1; seq <= 5; seq++) {
+                durableLog.put(seq, entry(seq));
+            }
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 5, 1, 2);
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 3, 1));
+
+            assertThat(sentOn(effects, DOWN)).singleElement().isInstanceOfSatisfying(Frame.Entries.class,
+                    frame -> assertThat(frame.entries()).containsExactly(entry(4), entry(5)));
+            assertThat(head.status().downstream().handshakePosition()).isEqualTo(3);
+            assertThat(head.status().downstream().handshakeResendThrough()).isEqualTo(5);
+        }
+
+        @Test
+        void a_successor_whose_log_is_ahead_is_diverged_and_gets_nothing() {
+            durableLog.put(1L, entry(1));
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 1, 1, 1);
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 1));
+
+            assertThat(sentOn(effects, DOWN)).isEmpty();
+            assertThat(head.status().downstream().state()).isEqualTo("diverged");
+        }
+
+        @Test
+        void a_successor_with_another_entry_epoch_at_its_last_seq_is_diverged() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 2, 1, 1);
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 7));
+
+            assertThat(sentOn(effects, DOWN)).isEmpty();
+            assertThat(head.status().downstream().state()).isEqualTo("diverged");
+        }
+
+        @Test
+        void a_failed_link_is_reopened_after_the_reconnect_delay() {
+            ChainReplica head = replica("n1", THREE);
+            head.start(0);
+
+            head.onLinkDown(100, DOWN);
+
+            assertThat(head.onTick(100 + LIMITS.reconnectDelayMs() - 1).network()).isEmpty();
+            assertThat(head.onTick(100 + LIMITS.reconnectDelayMs()).network())
+                    .containsExactly(new Effect.Connect(2, N2));
+        }
+    }
+
+    @Nested
+    class Entries {
+
+        @Test
+        void a_middle_node_persists_received_entries_without_committing_them() {
+            ChainReplica middle = linkedSuccessor("n2");
+
+            Effects effects = middle.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+
+            assertThat(effects.persists()).containsExactly(new Effect.Persist(List.of(entry(1), entry(2)), 0));
+        }
+
+        @Test
+        void the_tail_commits_entries_in_the_persist_that_appends_them_and_acks_when_durable() {
+            ChainReplica tail = linkedSuccessor("n3");
+
+            Effects accepted = tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+            assertThat(accepted.persists()).containsExactly(new Effect.Persist(List.of(entry(1), entry(2)), 2));
+
+            Effects effects = makeDurable(tail, accepted);
+
+            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Ack(1, 2, new long[] {2}));
+            assertThat(tail.committedSeq()).isEqualTo(2);
+        }
+
+        @Test
+        void entries_that_leave_a_gap_close_the_link_and_change_nothing() {
+            ChainReplica tail = linkedSuccessor("n3");
+
+            Effects effects = tail.onFrame(UP, new Frame.Entries(1, List.of(entry(2))));
+
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(effects.persists()).isEmpty();
+            assertThat(tail.status().corruptFramesRejected()).isEqualTo(1);
+        }
+
+        @Test
+        void an_entry_failing_its_crc_rejects_the_whole_frame() {
+            ChainReplica tail = linkedSuccessor("n3");
+            LogEntry good = entry(1);
+            LogEntry corrupted = new LogEntry(2, 1, Op.PUT, bytes("k2"), bytes("tampered"), entry(2).crc());
+
+            Effects effects = tail.onFrame(UP, new Frame.Entries(1, List.of(good, corrupted)));
+
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(effects.persists()).isEmpty();
+            assertThat(tail.status().acceptedSeq()).isZero();
+        }
+
+        @Test
+        void entries_already_held_are_skipped_and_only_new_ones_persisted() {
+            ChainReplica tail = linkedSuccessor("n3");
+            tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+
+            Effects effects = tail.onFrame(UP, new Frame.Entries(1, List.of(entry(2), entry(3))));
+
+            assertThat(effects.persists()).containsExactly(new Effect.Persist(List.of(entry(3)), 3));
+        }
+
+        @Test
+        void entries_before_hello_are_a_protocol_violation() {
+            ChainReplica tail = replica("n3", THREE);
+
+            Effects effects = tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1))));
+
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(effects.persists()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Acks {
+
+        @Test
+        void a_middle_node_applies_an_ack_and_passes_it_upstream_with_its_own_durable_seq() {
+            ChainReplica middle = linkedSuccessor("n2");
+            middle.start(0);
+            middle.onLinkUp(DOWN);
+            middle.onFrame(DOWN, new Frame.Position(1, 0, 0));
+            makeDurable(middle, middle.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2)))));
+
+            Effects effects = middle.onFrame(DOWN, new Frame.Ack(1, 2, new long[] {2}));
+
+            assertThat(effects.persists()).containsExactly(new Effect.Persist(List.of(), 2));
+            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Ack(1, 2, new long[] {2, 2}));
+        }
+
+        @Test
+        void a_node_never_commits_beyond_its_own_durable_seq() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x")));
+            head.onClientWrite(0, 8, Op.PUT, bytes("b"), bytes("y"));
+
+            head.onFrame(DOWN, new Frame.Ack(1, 2, new long[] {2}));
+
+            assertThat(head.committedSeq()).isEqualTo(1);
+        }
+
+        @Test
+        void the_window_limits_entries_sent_beyond_what_the_successor_made_durable() {
+            ReplicaLimits narrow = new ReplicaLimits(100, 2, 1 << 20, 1_000, 200);
+            ChainReplica head = new ChainReplica("n1", THREE, narrow, reader, 0, 0, 0);
+            head.start(0);
+            head.onLinkUp(DOWN);
+            head.onFrame(DOWN, new Frame.Position(1, 0, 0));
+            Effects accepted = Effects.NONE;
+            for (int i = 0; i < 5; i++) {
+                accepted = head.onClientWrite(0, i, Op.PUT, bytes("k"), bytes("v"));
+                durableLog.put((long) i + 1, accepted.persists().get(0).append().get(0));
+            }
+
+            List<Frame> sent = sentOn(head.onDurable(5, 0), DOWN);
+            assertThat(sent).singleElement().isInstanceOfSatisfying(Frame.Entries.class,
+                    f -> assertThat(f.lastSeq()).isEqualTo(2));
+
+            List<Frame> more = sentOn(head.onFrame(DOWN, new Frame.Ack(1, 0, new long[] {2})), DOWN);
+            assertThat(more).singleElement().isInstanceOfSatisfying(Frame.Entries.class,
+                    f -> assertThat(f.firstSeq()).isEqualTo(3));
+        }
+    }
+
+    @Nested
+    class Epochs {
+
+        @Test
+        void a_frame_from_another_epoch_is_rejected_and_its_link_closed() {
+            ChainReplica tail = linkedSuccessor("n3");
+
+            Effects effects = tail.onFrame(UP, new Frame.Entries(0 + 2, List.of(entry(1))));
+
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(effects.persists()).isEmpty();
+            assertThat(tail.status().staleFramesRejected()).isEqualTo(1);
+        }
+
+        @Test
+        void an_older_or_equal_configuration_is_refused() {
+            ChainReplica middle = replica("n2", ChainConfiguration.of(3, List.of(N1, N2, N3)));
+
+            middle.onConfiguration(0, ChainConfiguration.of(3, List.of(N2, N3)));
+            middle.onConfiguration(0, ChainConfiguration.of(2, List.of(N2, N3)));
+
+            assertThat(middle.configuration().epoch()).isEqualTo(3);
+            assertThat(middle.role()).isEqualTo(Role.MIDDLE);
+        }
+
+        @Test
+        void a_node_that_becomes_tail_commits_what_its_log_holds() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica middle = new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1);
+            middle.start(0);
+
+            Effects effects = middle.onConfiguration(0, ChainConfiguration.of(2, List.of(N1, N2)));
+
+            assertThat(middle.role()).isEqualTo(Role.TAIL);
+            assertThat(effects.persists()).containsExactly(new Effect.Persist(List.of(), 2));
+            assertThat(closes(effects, DOWN)).as("the old successor link is closed").isTrue();
+        }
+
+        @Test
+        void storage_reporting_durability_beyond_what_was_accepted_is_a_bug() {
+            ChainReplica head = streamingHead();
+
+            assertThatThrownBy(() -> head.onDurable(1, 0)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+}
