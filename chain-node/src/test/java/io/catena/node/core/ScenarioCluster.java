@@ -1,0 +1,208 @@
+package io.catena.node.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.catena.config.ChainConfiguration;
+import io.catena.config.NodeDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A test harness: three real {@link ChainReplica}s wired through a deterministic in-memory network and storage, driven event by
+ * event. Events on one link keep their order; events on different links and storage completions interleave in
+ * an order drawn from a seed. Crashes drop a node's volatile state and keep its log.
+ */
+final class ScenarioCluster {
+
+    static final ChainConfiguration THREE = ChainConfiguration.of(1,
+            List.of(ChainReplicaTest.N1, ChainReplicaTest.N2, ChainReplicaTest.N3));
+    static final ReplicaLimits LIMITS = new ReplicaLimits(10_000, 8, 4_096, 1_000_000, 10);
+
+    /** One node: a replica plus the durable state it would find after a crash. */
+    static final class Node {
+        final String id;
+        final TreeMap<Long, LogEntry> log = new TreeMap<>();
+        long committedSeq;
+        ChainReplica replica;
+
+        Node(String id) {
+            this.id = id;
+        }
+    }
+
+    /** A queued event for one node; {@code channel} keeps per-link and per-storage FIFO order. */
+    record Event(String node, String channel, Runnable action) {
+    }
+
+    final Map<String, Node> nodes = new LinkedHashMap<>();
+    final List<Event> queue = new ArrayList<>();
+    final Map<Long, WriteOutcome> outcomes = new HashMap<>();
+    final Map<String, String> linkPeers = new HashMap<>();
+    final Random random;
+    long nextInboundId = -1;
+    long nextRequestId = 1;
+    long nowMs;
+
+    ScenarioCluster(long seed) {
+        this.random = new Random(seed);
+        for (NodeDescriptor descriptor : THREE.chain()) {
+            Node node = new Node(descriptor.id());
+            nodes.put(node.id, node);
+            boot(node);
+        }
+    }
+
+    void boot(Node node) {
+        long applied = node.log.isEmpty() ? 0 : node.log.lastKey();
+        long epoch = node.log.isEmpty() ? 0 : node.log.lastEntry().getValue().entryEpoch();
+        node.replica = new ChainReplica(node.id, THREE, LIMITS, seq -> Optional.ofNullable(node.log.get(seq)),
+                applied, epoch, node.committedSeq);
+        apply(node, node.replica.start(nowMs));
+    }
+
+    void apply(Node node, Effects effects) {
+        for (Effect.Persist persist : effects.persists()) {
+            for (LogEntry entry : persist.append()) {
+                assertThat(node.log.isEmpty() ? 1 : node.log.lastKey() + 1).isEqualTo(entry.seq());
+                node.log.put(entry.seq(), entry);
+            }
+            node.committedSeq = Math.max(node.committedSeq, persist.commitUpTo());
+            long applied = node.log.isEmpty() ? 0 : node.log.lastKey();
+            long committed = node.committedSeq;
+            ChainReplica owner = node.replica;
+            enqueue(node.id, node.id + "/storage", () -> {
+                if (owner == node.replica) {
+                    apply(node, node.replica.onDurable(applied, committed));
+                }
+            });
+        }
+        for (Effect effect : effects.network()) {
+            network(node, effect);
+        }
+        for (Effect.Reply reply : effects.replies()) {
+            outcomes.put(reply.requestId(), reply.outcome());
+        }
+    }
+
+    void network(Node from, Effect effect) {
+        if (effect instanceof Effect.Connect connect) {
+            String to = connect.successor().id();
+            long inbound = nextInboundId--;
+            linkPeers.put(from.id + "#" + connect.linkId(), to + "#" + inbound);
+            linkPeers.put(to + "#" + inbound, from.id + "#" + connect.linkId());
+            enqueue(from.id, from.id + "#" + connect.linkId(), () -> apply(from, from.replica.onLinkUp(connect.linkId())));
+        } else if (effect instanceof Effect.Send send) {
+            String peer = linkPeers.get(from.id + "#" + send.linkId());
+            if (peer != null) {
+                String[] parts = peer.split("#");
+                Node to = nodes.get(parts[0]);
+                long linkId = Long.parseLong(parts[1]);
+                enqueue(to.id, from.id + "#" + send.linkId(), () -> {
+                    if (linkPeers.containsKey(peer)) {
+                        apply(to, to.replica.onFrame(linkId, send.frame()));
+                    }
+                });
+            }
+        } else if (effect instanceof Effect.Close close) {
+            cut(from, from.id + "#" + close.linkId());
+        }
+    }
+
+    /** Breaks a link: both ends hear linkDown (the closing end too, as a real transport reports it). */
+    void cut(Node node, String end) {
+        String peer = linkPeers.remove(end);
+        if (peer == null) {
+            return;
+        }
+        linkPeers.remove(peer);
+        for (String side : List.of(end, peer)) {
+            String[] parts = side.split("#");
+            Node owner = nodes.get(parts[0]);
+            ChainReplica replica = owner.replica;
+            enqueue(owner.id, side, () -> {
+                if (replica == owner.replica) {
+                    apply(owner, owner.replica.onLinkDown(nowMs, Long.parseLong(parts[1])));
+                }
+            });
+        }
+    }
+
+    void enqueue(String node, String channel, Runnable action) {
+        queue.add(new Event(node, channel, action));
+    }
+
+    /** Runs one event: a random channel's oldest event, so channels keep FIFO order. */
+    boolean step() {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        Event pick = queue.get(random.nextInt(queue.size()));
+        for (Event event : queue) {
+            if (event.channel().equals(pick.channel())) {
+                pick = event;
+                break;
+            }
+        }
+        queue.remove(pick);
+        pick.action().run();
+        return true;
+    }
+
+    void runToQuiescence() {
+        for (int i = 0; i < 1_000_000 && (step() || tick()); i++) {
+            // keep going
+        }
+    }
+
+    /** Advances time when nothing else is queued; returns whether that produced new events. */
+    boolean tick() {
+        nowMs += LIMITS.reconnectDelayMs();
+        for (Node node : nodes.values()) {
+            apply(node, node.replica.onTick(nowMs));
+        }
+        return !queue.isEmpty();
+    }
+
+    long write(String key, String value) {
+        long requestId = nextRequestId++;
+        Node head = nodes.get("n1");
+        apply(head, head.replica.onClientWrite(nowMs, requestId, Op.PUT, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
+        return requestId;
+    }
+
+    /** Kill -9: volatile state and queued events are gone, the log stays; links break. */
+    void crash(String id) {
+        Node node = nodes.get(id);
+        queue.removeIf(event -> event.node().equals(id));
+        for (String end : new ArrayList<>(linkPeers.keySet())) {
+            if (end.startsWith(id + "#") && linkPeers.containsKey(end)) {
+                cut(node, end);
+            }
+        }
+        queue.removeIf(event -> event.node().equals(id));
+        node.replica = null;
+    }
+
+    void restart(String id) {
+        boot(nodes.get(id));
+    }
+
+    void assertConverged(int writes) {
+        Node head = nodes.get("n1");
+        for (Node node : nodes.values()) {
+            assertThat(node.log).as("log of %s", node.id).isEqualTo(head.log);
+            assertThat(node.committedSeq).as("committed at %s", node.id).isEqualTo(head.log.lastKey());
+        }
+        for (long request = 1; request <= writes; request++) {
+            assertThat(outcomes.get(request)).as("request %d", request).isInstanceOf(WriteOutcome.Committed.class);
+        }
+    }
+}
