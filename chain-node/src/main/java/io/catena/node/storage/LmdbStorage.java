@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -55,6 +58,8 @@ public final class LmdbStorage implements Storage {
     private static final int MAX_DBS = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(LmdbStorage.class);
+    /** Real paths of the environments open in this process. */
+    private static final Set<Path> OPEN_DIRS = ConcurrentHashMap.newKeySet();
     /** Queued by close(); compared by identity, so it can never be confused with a real (empty) persist. */
     private static final Effect.Persist STOP = new Effect.Persist(List.of(), 0);
 
@@ -123,7 +128,17 @@ public final class LmdbStorage implements Storage {
             throw new IllegalArgumentException("limits must be positive: mapBytes=" + mapBytes
                     + " batchEntriesMax=" + batchEntriesMax + " batchBytesMax=" + batchBytesMax);
         }
-        createDirectories(dir);
+        Path realDir = claimDirectory(dir);
+        try {
+            return openClaimed(realDir, nodeId, syncPolicy, mapBytes, batchEntriesMax, batchBytesMax);
+        } catch (RuntimeException e) {
+            OPEN_DIRS.remove(realDir);
+            throw e;
+        }
+    }
+
+    private static LmdbStorage openClaimed(Path dir, String nodeId, SyncPolicy syncPolicy, long mapBytes,
+                                           int batchEntriesMax, long batchBytesMax) {
         Env<ByteBuffer> env = Env.create()
                 .setMapSize(mapBytes)
                 .setMaxDbs(MAX_DBS)
@@ -155,12 +170,21 @@ public final class LmdbStorage implements Storage {
         };
     }
 
-    private static void createDirectories(Path dir) {
+    /**
+     * Creates the directory and marks it open in this process. LMDB must not open one environment twice in a
+     * process (its locks are per process, so the two would corrupt each other); a second open is refused.
+     */
+    private static Path claimDirectory(Path dir) {
+        Path realDir;
         try {
-            Files.createDirectories(dir);
+            realDir = Files.createDirectories(dir).toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create storage directory " + dir, e);
         }
+        if (!OPEN_DIRS.add(realDir)) {
+            throw new IllegalStateException("storage " + realDir + " is already open in this process");
+        }
+        return realDir;
     }
 
     /** Checks or records the owner node id, and reads where the log ends and what is committed. */
@@ -349,6 +373,7 @@ public final class LmdbStorage implements Storage {
                 dataDb.close();
                 metaDb.close();
                 env.close();
+                OPEN_DIRS.remove(dir);
                 LOG.info("node {}: closed storage {}", nodeId, dir);
             }
         } finally {
@@ -358,6 +383,9 @@ public final class LmdbStorage implements Storage {
 
     // ---- writer thread ----
 
+    /** How long a commit-only batch waits for an append to share its transaction and fsync. */
+    static final long COMMIT_ONLY_DEFER_MS = 2;
+
     private void runWriter() {
         try {
             List<Effect.Persist> batch = new ArrayList<>();
@@ -365,6 +393,9 @@ public final class LmdbStorage implements Storage {
                 batch.clear();
                 batch.add(first);
                 drainInto(batch);
+                if (!deferCommitOnly(batch)) {
+                    break;
+                }
                 writer.write(batch);
                 durableAppliedSeq = writer.appliedSeq;
                 listener.durable(writer.appliedSeq, writer.committedSeq);
@@ -376,6 +407,32 @@ public final class LmdbStorage implements Storage {
                 closeEnv();
             }
         }
+    }
+
+    /**
+     * A batch that only applies commits appends nothing, so nothing waits for its fsync except the next append
+     * queued behind it. Such a batch waits up to {@link #COMMIT_ONLY_DEFER_MS} for an append to ride along with,
+     * saving one fsync per write at the head and middle nodes. Returns false when STOP arrived meanwhile (the
+     * batch is then written before stopping).
+     */
+    private boolean deferCommitOnly(List<Effect.Persist> batch) throws InterruptedException {
+        for (Effect.Persist persist : batch) {
+            if (!persist.append().isEmpty()) {
+                return true;
+            }
+        }
+        Effect.Persist next = queue.poll(COMMIT_ONLY_DEFER_MS, TimeUnit.MILLISECONDS);
+        if (next == STOP) {
+            writer.write(batch);
+            durableAppliedSeq = writer.appliedSeq;
+            listener.durable(writer.appliedSeq, writer.committedSeq);
+            return false;
+        }
+        if (next != null) {
+            batch.add(next);
+            drainInto(batch);
+        }
+        return true;
     }
 
     /** Adds queued persists to the batch while it stays within the limits; always leaves STOP in the queue. */

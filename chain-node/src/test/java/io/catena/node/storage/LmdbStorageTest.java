@@ -111,6 +111,20 @@ class LmdbStorageTest extends StorageContractTest {
     }
 
     @Test
+    void openingADirectoryAlreadyOpenInThisProcessIsRefused() {
+        assertThatThrownBy(() -> open(dir.resolve(".")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already open");
+    }
+
+    @Test
+    void aDirectoryCanBeOpenedAgainOnceClosed() {
+        storage.close();
+
+        assertThat(track(open(dir)).recovered()).isEqualTo(StoredState.EMPTY);
+    }
+
+    @Test
     void aFullMapFailsTheWriterInsteadOfCrashingTheProcess() {
         Storage tiny = openWithLimits("tiny", 1, 1, 1L << 20);
         Recording recording = new Recording();

@@ -1,0 +1,582 @@
+package io.catena.node.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.catena.config.SyncPolicy;
+import io.catena.node.core.LogEntry;
+import io.catena.node.runtime.NodeMain;
+import io.catena.node.storage.LmdbStorage;
+import io.catena.node.storage.StoredState;
+import io.catena.node.storage.StoredValue;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A chain of real node processes on loopback, for cluster tests. Register it as a JUnit extension field
+ * ({@code @RegisterExtension final ChainProcesses chain = ChainProcesses.ofNodes(3)...}) and call
+ * {@link #start()} in the test: it makes a temp dir with its own settings file and one data dir per node, picks
+ * free ports, and starts one JVM per node ({@link NodeMain}) with its output in {@code <id>.log}.
+ *
+ * <p>Nodes are {@code n1..nN}, head first. Each can be killed ({@code kill -9}), stopped (SIGTERM), paused
+ * ({@code kill -STOP}), resumed and started again on the same data dir. Processes are only ever signalled by
+ * their own pid. After each test every process still running is killed and every proxy closed; when the test
+ * failed, the tail of every node's output is printed and the temp dir is kept.
+ */
+final class ChainProcesses implements AfterEachCallback, AutoCloseable {
+
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final int LOG_TAIL_LINES = 80;
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String LOOPBACK = "127.0.0.1";
+    /** A safety net: whatever a test leaves running dies with the test JVM. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "chain-processes-reaper"));
+    }
+
+    private final List<String> ids = new ArrayList<>();
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private final Set<String> proxied = new HashSet<>();
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    private Path dir;
+    private Path settingsFile;
+
+    private ChainProcesses(int count) {
+        if (count != 1 && count != 3) {
+            throw new IllegalArgumentException("a test chain has 1 or 3 nodes, not " + count);
+        }
+        for (int i = 1; i <= count; i++) {
+            ids.add("n" + i);
+        }
+        settings.put("epoch", "1");
+        settings.put("syncPolicy", "sync");
+        settings.put("writeTimeoutMs", "60000");
+        settings.put("reconnectDelayMs", "100");
+    }
+
+    /** A chain of {@code count} (1 or 3) nodes n1..nN, head first. */
+    static ChainProcesses ofNodes(int count) {
+        return new ChainProcesses(count);
+    }
+
+    /** Sets a node setting for every node (written to the shared settings file). */
+    ChainProcesses with(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    /**
+     * Routes the link into {@code id} through a {@link TcpProxy}: the chain names the proxy's port as the node's
+     * replication address, and the node binds its replication listener to its real port.
+     */
+    ChainProcesses withProxyInFrontOf(String id) {
+        requireKnown(id);
+        proxied.add(id);
+        return this;
+    }
+
+    /** Creates the temp dir, ports, proxies and settings file, starts every node and waits until all are up. */
+    ChainProcesses start() {
+        try {
+            dir = Files.createTempDirectory("catena-chain-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Set<Integer> taken = new HashSet<>();
+        for (String id : ids) {
+            int httpPort = freePort(taken);
+            int replicationPort = freePort(taken);
+            TcpProxy proxy = proxied.contains(id) ? TcpProxy.start(replicationPort) : null;
+            nodes.put(id, new Node(id, httpPort, replicationPort, proxy, dir.resolve(id)));
+        }
+        writeSettingsFile();
+        for (String id : ids) {
+            launch(id);
+        }
+        for (String id : ids) {
+            awaitHealthy(id);
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------ topology
+
+    List<String> ids() {
+        return List.copyOf(ids);
+    }
+
+    String head() {
+        return ids.get(0);
+    }
+
+    String tail() {
+        return ids.get(ids.size() - 1);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path dataDir(String id) {
+        return node(id).dataDir;
+    }
+
+    TcpProxy proxy(String id) {
+        TcpProxy proxy = node(id).proxy;
+        if (proxy == null) {
+            throw new IllegalStateException("no proxy in front of " + id + "; use withProxyInFrontOf");
+        }
+        return proxy;
+    }
+
+    // ------------------------------------------------------------ process control
+
+    /** Starts a stopped or killed node on its data dir and waits until it answers /health. */
+    void start(String id) {
+        launch(id);
+        awaitHealthy(id);
+    }
+
+    /** Starts every node that is not running, then waits until all answer /health. */
+    void startAll() {
+        for (String id : ids) {
+            if (!isRunning(id)) {
+                launch(id);
+            }
+        }
+        for (String id : ids) {
+            awaitHealthy(id);
+        }
+    }
+
+    /** {@code kill -9}: the process dies at once, without a shutdown hook. Returns when it is gone. */
+    void kill(String id) {
+        killAll(List.of(id));
+    }
+
+    /** Kills the given nodes as close together as possible: every signal first, then every wait. */
+    void killAll(List<String> which) {
+        for (String id : which) {
+            running(id).destroyForcibly();
+        }
+        for (String id : which) {
+            awaitExit(id);
+        }
+    }
+
+    /** SIGTERM: the node runs its shutdown hook (closing storage) and exits. Returns when it is gone. */
+    void stop(String id) {
+        Node node = node(id);
+        running(id).destroy();
+        if (node.paused) {
+            signal(id, "CONT"); // a stopped process only handles SIGTERM once it runs again
+        }
+        awaitExit(id);
+    }
+
+    /** Stops every running node (SIGTERM), one after the other. */
+    void stopAll() {
+        for (String id : ids) {
+            if (isRunning(id)) {
+                stop(id);
+            }
+        }
+    }
+
+    /** Stops the node if it runs (SIGTERM), then starts it again on the same data dir. */
+    void restart(String id) {
+        if (isRunning(id)) {
+            stop(id);
+        }
+        start(id);
+    }
+
+    /** {@code kill -STOP}: the process is frozen; its sockets stay open and the kernel keeps buffering. */
+    void pause(String id) {
+        running(id);
+        signal(id, "STOP");
+        node(id).paused = true;
+    }
+
+    /** {@code kill -CONT}. */
+    void resume(String id) {
+        running(id);
+        signal(id, "CONT");
+        node(id).paused = false;
+    }
+
+    boolean isRunning(String id) {
+        Process process = node(id).process;
+        return process != null && process.isAlive();
+    }
+
+    long pid(String id) {
+        return running(id).pid();
+    }
+
+    // ------------------------------------------------------------ HTTP
+
+    JsonObject status(String id) {
+        HttpResponse<String> response = send(id, HttpRequest.newBuilder(uri(id, "/status")).GET(), REQUEST_TIMEOUT);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(id + " answered /status with " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
+    HttpResponse<String> put(String id, String key, String value) {
+        return send(id, putRequest(id, key, value), REQUEST_TIMEOUT);
+    }
+
+    /** A PUT that may wait long (for a commit that cannot happen yet); complete or fail the future later. */
+    CompletableFuture<HttpResponse<String>> putAsync(String id, String key, String value, Duration timeout) {
+        HttpRequest request = putRequest(id, key, value).timeout(timeout).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> delete(String id, String key) {
+        return send(id, HttpRequest.newBuilder(uri(id, "/kv/" + encode(key))).DELETE(), REQUEST_TIMEOUT);
+    }
+
+    /** A GET; retried once if a pooled connection to a node that was restarted turns out to be dead. */
+    HttpResponse<String> get(String id, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(id, "/kv/" + encode(key))).GET();
+        try {
+            return sendOrThrow(request, REQUEST_TIMEOUT);
+        } catch (IOException first) {
+            return send(id, request, REQUEST_TIMEOUT);
+        }
+    }
+
+    private HttpRequest.Builder putRequest(String id, String key, String value) {
+        return HttpRequest.newBuilder(uri(id, "/kv/" + encode(key)))
+                .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/octet-stream");
+    }
+
+    private HttpResponse<String> send(String id, HttpRequest.Builder request, Duration timeout) {
+        try {
+            return sendOrThrow(request, timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("request to " + id + " failed: " + e, e);
+        }
+    }
+
+    private HttpResponse<String> sendOrThrow(HttpRequest.Builder request, Duration timeout) throws IOException {
+        try {
+            return http.send(request.timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private URI uri(String id, String path) {
+        return URI.create("http://" + LOOPBACK + ":" + node(id).httpPort + path);
+    }
+
+    /** Percent-encodes everything but RFC 3986 unreserved characters. */
+    static String encode(String key) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return encoded.toString();
+    }
+
+    // ------------------------------------------------------------ storage, read after the node is down
+
+    /** What a stopped node's LMDB holds: its recovered positions and its whole log. */
+    record StoredNode(String id, StoredState recovered, List<LogEntry> log, Map<String, Optional<StoredValue>> values) {
+    }
+
+    /** Opens the node's LMDB in this JVM (the node must not be running) and reads its log and the given keys. */
+    StoredNode readStorage(String id, List<String> keys) {
+        if (isRunning(id)) {
+            throw new IllegalStateException(id + " is running; stop or kill it before reading its storage");
+        }
+        LmdbStorage storage = LmdbStorage.open(dataDir(id), id, SyncPolicy.SYNC, 1L << 30, 1024, 16L << 20);
+        try {
+            StoredState recovered = storage.recovered();
+            List<LogEntry> log = storage.readLog(1, recovered.appliedSeq());
+            Map<String, Optional<StoredValue>> values = new LinkedHashMap<>();
+            for (String key : keys) {
+                values.put(key, storage.get(key.getBytes(StandardCharsets.UTF_8)));
+            }
+            return new StoredNode(id, recovered, log, values);
+        } finally {
+            storage.close();
+        }
+    }
+
+    StoredNode readStorage(String id) {
+        return readStorage(id, List.of());
+    }
+
+    // ------------------------------------------------------------ diagnostics
+
+    /** The last {@code lines} lines of everything the node printed, across restarts. */
+    String outputTail(String id, int lines) {
+        Path file = node(id).logFile;
+        if (!Files.exists(file)) {
+            return "(no output yet)";
+        }
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    // ------------------------------------------------------------ lifecycle
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        boolean failed = context.getExecutionException().isPresent();
+        if (failed) {
+            for (String id : nodes.keySet()) {
+                System.out.printf("%n===== %s: last %d lines of %s =====%n%s%n", id, LOG_TAIL_LINES,
+                        node(id).logFile, outputTail(id, LOG_TAIL_LINES));
+            }
+            System.out.println("===== chain dir kept: " + dir + " =====");
+        }
+        close();
+        if (!failed && dir != null) {
+            deleteRecursively(dir);
+        }
+    }
+
+    /** Kills every node still running and closes every proxy. */
+    @Override
+    public void close() {
+        for (Node node : nodes.values()) {
+            if (node.process != null && node.process.isAlive()) {
+                node.process.destroyForcibly();
+            }
+        }
+        for (Node node : nodes.values()) {
+            if (node.process != null) {
+                waitForQuietly(node.process);
+                LIVE.remove(node.process);
+            }
+            if (node.proxy != null) {
+                node.proxy.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ internals
+
+    private void launch(String id) {
+        Node node = node(id);
+        if (isRunning(id)) {
+            throw new IllegalStateException(id + " is already running (pid " + node.process.pid() + ")");
+        }
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-ea",
+                "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                NodeMain.class.getName(),
+                "--config", settingsFile.toString(),
+                "--id", id,
+                "--dataDir", node.dataDir.toString()));
+        if (node.proxy != null) {
+            command.addAll(List.of("--replicationBind", LOOPBACK + ":" + node.replicationPort));
+        }
+        try {
+            node.starts++;
+            Files.writeString(node.logFile, "===== start #" + node.starts + " of " + id + " =====\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            node.process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(node.logFile.toFile()))
+                    .start();
+            node.paused = false;
+            LIVE.add(node.process);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + id, e);
+        }
+    }
+
+    private void awaitHealthy(String id) {
+        Node node = node(id);
+        HttpRequest health = HttpRequest.newBuilder(uri(id, "/health")).timeout(Duration.ofSeconds(2)).GET().build();
+        await("node " + id + " answers /health").atMost(HEALTH_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!node.process.isAlive()) {
+                        throw new IllegalStateException(id + " exited with " + node.process.exitValue()
+                                + " while starting:\n" + outputTail(id, LOG_TAIL_LINES));
+                    }
+                    try {
+                        return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+    }
+
+    private void awaitExit(String id) {
+        Process process = node(id).process;
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(id + " (pid " + process.pid() + ") did not exit within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + id, e);
+        }
+        LIVE.remove(process);
+        node(id).paused = false;
+    }
+
+    private void signal(String id, String signal) {
+        long pid = running(id).pid();
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + id + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling " + id, e);
+        }
+    }
+
+    private Process running(String id) {
+        Process process = node(id).process;
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(id + " is not running");
+        }
+        return process;
+    }
+
+    private Node node(String id) {
+        Node node = nodes.get(id);
+        if (node == null) {
+            requireKnown(id);
+            throw new IllegalStateException("the chain is not started; call start() first");
+        }
+        return node;
+    }
+
+    private void requireKnown(String id) {
+        if (!ids.contains(id)) {
+            throw new IllegalArgumentException("no node " + id + " in chain " + ids);
+        }
+    }
+
+    private void writeSettingsFile() {
+        StringBuilder file = new StringBuilder("# written by ChainProcesses for one cluster test\n");
+        file.append("chain=").append(String.join(",", ids)).append('\n');
+        for (Node node : nodes.values()) {
+            int advertised = node.proxy == null ? node.replicationPort : node.proxy.port();
+            file.append("node.").append(node.id).append(".http=").append(LOOPBACK).append(':')
+                    .append(node.httpPort).append('\n');
+            file.append("node.").append(node.id).append(".replication=").append(LOOPBACK).append(':')
+                    .append(advertised).append('\n');
+        }
+        settings.forEach((key, value) -> file.append(key).append('=').append(value).append('\n'));
+        settingsFile = dir.resolve("chain.properties");
+        try {
+            Files.writeString(settingsFile, file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port that was free a moment ago on 127.0.0.1, never one of the demo's (7000-7103), never reused here. */
+    private static int freePort(Set<Integer> taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+                int port = socket.getLocalPort();
+                if ((port < 7000 || port > 7103) && taken.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port", e);
+            }
+        }
+        throw new IllegalStateException("no free port found");
+    }
+
+    private static void waitForQuietly(Process process) {
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp dir is harmless
+        }
+    }
+
+    private static final class Node {
+        final String id;
+        final int httpPort;
+        final int replicationPort;
+        final TcpProxy proxy;
+        final Path dataDir;
+        final Path logFile;
+        Process process;
+        boolean paused;
+        int starts;
+
+        Node(String id, int httpPort, int replicationPort, TcpProxy proxy, Path root) {
+            this.id = id;
+            this.httpPort = httpPort;
+            this.replicationPort = replicationPort;
+            this.proxy = proxy;
+            this.dataDir = root.resolve("data");
+            this.logFile = root.getParent().resolve(id + ".log");
+        }
+    }
+}
