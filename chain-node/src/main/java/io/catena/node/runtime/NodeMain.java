@@ -32,8 +32,6 @@ public final class NodeMain {
             System.exit(2);
             return;
         }
-        LogContext.set(settings.id(), settings.configuration().epoch(),
-                settings.configuration().roleOf(settings.id()).wireName());
         Storage storage = LmdbStorage.open(settings.dataDir(), settings.id(), settings.syncPolicy(),
                 settings.lmdbMapBytes(), settings.batchEntriesMax(), settings.batchBytesMax());
         Vertx vertx = Vertx.vertx();
@@ -80,6 +78,8 @@ public final class NodeMain {
         }
         SettingsSource source = SettingsSource.load(file, System.getenv(), flags);
         NodeSettings settings = NodeSettings.load(source);
+        LogContext.set(settings.id(), settings.configuration().epoch(),
+                settings.configuration().roleOf(settings.id()).wireName());
         log.info("effective settings{}: {}", file == null ? "" : " (file " + file + ")", source.effective());
         return settings;
     }
