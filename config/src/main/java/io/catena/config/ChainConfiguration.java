@@ -10,17 +10,22 @@ import java.util.Set;
  * One configuration of the chain: an epoch and the ordered nodes, head first and tail last. Epochs strictly
  * increase from one configuration to the next; a node refuses anything older than what it has accepted.
  * {@code learners} are nodes attached after the tail that are catching up and are not yet part of the chain.
+ * {@link #NONE} (epoch 0, no nodes) is what a node holds before any master has configured it.
  */
 public record ChainConfiguration(long epoch, List<NodeDescriptor> chain, List<NodeDescriptor> learners) {
 
+    /** No configuration yet: epoch 0, no nodes; every node is OUTSIDE it. */
+    public static final ChainConfiguration NONE = new ChainConfiguration(0, List.of(), List.of());
+
     public ChainConfiguration {
-        if (epoch < 1) {
-            throw new IllegalArgumentException("epoch must be >= 1, got " + epoch);
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
         chain = List.copyOf(Objects.requireNonNull(chain, "chain"));
         learners = List.copyOf(Objects.requireNonNull(learners, "learners"));
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException("a chain needs at least one node");
+        if (chain.isEmpty() != (epoch == 0)) {
+            throw new IllegalArgumentException(epoch == 0 ? "epoch 0 is the empty configuration"
+                    : "a chain needs at least one node");
         }
         Set<String> ids = new HashSet<>();
         for (NodeDescriptor node : chain) {
@@ -37,6 +42,20 @@ public record ChainConfiguration(long epoch, List<NodeDescriptor> chain, List<No
 
     public static ChainConfiguration of(long epoch, List<NodeDescriptor> chain) {
         return new ChainConfiguration(epoch, chain, List.of());
+    }
+
+    public boolean isNone() {
+        return epoch == 0;
+    }
+
+    /** The ids of the chain, head first. */
+    public List<String> chainIds() {
+        return chain.stream().map(NodeDescriptor::id).toList();
+    }
+
+    /** Whether the node is in the chain or among the learners. */
+    public boolean contains(String nodeId) {
+        return indexOf(nodeId) >= 0 || learners.stream().anyMatch(node -> node.id().equals(nodeId));
     }
 
     public NodeDescriptor head() {

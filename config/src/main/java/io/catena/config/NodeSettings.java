@@ -9,11 +9,21 @@ import java.util.Map;
  * Everything a storage node runs with. Every field has a documented default and a checked range; units go last
  * in names. Load with {@link #load(SettingsSource)}, which reports every invalid value at once.
  *
- * <p>Until the configuration master lands, the chain is static: {@code epoch} and the ordered {@code chain} of
- * node ids, each with {@code node.<id>.http} and {@code node.<id>.replication} addresses.
+ * <p>Two control planes. With a master (the default): the node's own addresses are {@code http} and
+ * {@code replication}, it joins the membership cluster ({@code hazelcastBind}, {@code hazelcastSeeds}) and reports
+ * to the master ({@code masterHttp}), which gives it its configuration and lease. Static (for tests and
+ * experiments, when {@code chain} is set): {@code epoch} and the ordered {@code chain} of node ids, each with
+ * {@code node.<id>.http} and {@code node.<id>.replication}; no master, no failover, leases never expire.
  *
- * @param id                       this node's stable id (key {@code id}); must appear in {@code chain}
- * @param configuration            the static configuration: {@code epoch} (default 1) and {@code chain}
+ * @param id                       this node's stable id (key {@code id})
+ * @param self                     this node's descriptor (its id and addresses)
+ * @param configuration            the static configuration, or {@link ChainConfiguration#NONE} under a master
+ * @param masterHttp               the master's HTTP address to report to at first (null when static); the
+ *                                 membership view's active master takes over once known
+ * @param reportIntervalMs         period of reports to the master (default 200)
+ * @param clusterName              membership cluster name (default {@code catena})
+ * @param hazelcastBind            where this node's membership endpoint listens (null when static)
+ * @param hazelcastSeeds           membership addresses to join through (default: {@code hazelcastBind})
  * @param httpBind                 where the HTTP API listens (default: this node's {@code http} address)
  * @param replicationBind          where the replication listener binds (default: this node's replication
  *                                 address); differs only when a proxy stands in front of the node
@@ -33,7 +43,13 @@ import java.util.Map;
  */
 public record NodeSettings(
         String id,
+        NodeDescriptor self,
         ChainConfiguration configuration,
+        HostPort masterHttp,
+        long reportIntervalMs,
+        String clusterName,
+        HostPort hazelcastBind,
+        List<HostPort> hazelcastSeeds,
         HostPort httpBind,
         HostPort replicationBind,
         Path dataDir,
@@ -54,12 +70,33 @@ public record NodeSettings(
 
     public static NodeSettings load(SettingsSource source) {
         String id = source.requiredString("id");
-        long epoch = source.longValue("epoch", 1, 1, Long.MAX_VALUE);
-        ChainConfiguration configuration = staticConfiguration(source, epoch);
-        NodeDescriptor self = configuration == null ? null : configuration.node(id).orElse(null);
-        if (configuration != null && self == null && !id.isEmpty()) {
-            source.error("id '" + id + "' is not in chain " + ids(configuration));
+        if (!id.isEmpty() && !NodeIds.isValid(id)) {
+            source.error("id: invalid node id '" + id + "': " + NodeIds.RULE);
         }
+        boolean isStatic = !source.list("chain").isEmpty();
+        ChainConfiguration configuration;
+        NodeDescriptor self;
+        HostPort masterHttp = null;
+        HostPort hazelcastBind = null;
+        List<HostPort> seeds = List.of();
+        if (isStatic) {
+            configuration = staticConfiguration(source, source.longValue("epoch", 1, 1, Long.MAX_VALUE));
+            self = configuration == null ? null : configuration.node(id).orElse(null);
+            if (configuration != null && self == null && !id.isEmpty()) {
+                source.error("id '" + id + "' is not in chain " + ids(configuration));
+            }
+        } else {
+            configuration = ChainConfiguration.NONE;
+            self = selfUnderMaster(source, id);
+            masterHttp = source.hostPort("masterHttp", null);
+            hazelcastBind = source.hostPort("hazelcastBind", null);
+            if (masterHttp == null || hazelcastBind == null) {
+                source.error("masterHttp and hazelcastBind are required when no static chain is set");
+            }
+            seeds = source.hostPorts("hazelcastSeeds", hazelcastBind == null ? List.of() : List.of(hazelcastBind));
+        }
+        long reportIntervalMs = source.longValue("reportIntervalMs", 200, 10, 60_000);
+        String clusterName = source.string("clusterName", "catena");
         HostPort httpBind = source.hostPort("httpBind", self == null ? null : self.http());
         HostPort replicationBind = source.hostPort("replicationBind", self == null ? null : self.replication());
         Path dataDir = Path.of(source.string("dataDir", "data/" + id));
@@ -79,7 +116,8 @@ public record NodeSettings(
                     + ((long) valueBytesMax + 4096) + ") so that any accepted value can be replicated");
         }
         source.throwIfInvalid();
-        return new NodeSettings(id, configuration, httpBind, replicationBind, dataDir, syncPolicy, valueBytesMax,
+        return new NodeSettings(id, self, configuration, masterHttp, reportIntervalMs, clusterName, hazelcastBind,
+                seeds, httpBind, replicationBind, dataDir, syncPolicy, valueBytesMax,
                 writeTimeoutMs, pendingWritesMax, batchEntriesMax, batchBytesMax, windowEntries, frameBytesMax,
                 lmdbMapBytes, tickIntervalMs, reconnectDelayMs);
     }
@@ -88,8 +126,19 @@ public record NodeSettings(
         return load(SettingsSource.load(file, env, overrides));
     }
 
-    public NodeDescriptor self() {
-        return configuration.node(id).orElseThrow();
+    /** Whether the chain comes from the settings file (no master, no failover). */
+    public boolean isStatic() {
+        return masterHttp == null;
+    }
+
+    private static NodeDescriptor selfUnderMaster(SettingsSource source, String id) {
+        HostPort http = source.hostPort("http", null);
+        HostPort replication = source.hostPort("replication", null);
+        if (http == null || replication == null) {
+            source.error("http and replication (this node's addresses) are required when no static chain is set");
+            return null;
+        }
+        return NodeIds.isValid(id) ? new NodeDescriptor(id, http, replication) : null;
     }
 
     private static ChainConfiguration staticConfiguration(SettingsSource source, long epoch) {

@@ -153,6 +153,27 @@ public final class SettingsSource {
         }
     }
 
+    /** A comma-separated list of host:port; the default when absent. */
+    public List<HostPort> hostPorts(String key, List<HostPort> defaultValue) {
+        List<String> items = list(key);
+        if (items.isEmpty()) {
+            if (!defaultValue.isEmpty()) {
+                effective.put(key, defaultValue.stream().map(HostPort::toString).collect(
+                        java.util.stream.Collectors.joining(",")));
+            }
+            return defaultValue;
+        }
+        List<HostPort> values = new ArrayList<>();
+        for (String item : items) {
+            try {
+                values.add(HostPort.parse(item));
+            } catch (IllegalArgumentException e) {
+                errors.add(key + ": " + e.getMessage());
+            }
+        }
+        return values;
+    }
+
     public List<String> list(String key) {
         Optional<String> text = raw(key);
         List<String> items = new ArrayList<>();

@@ -1,10 +1,13 @@
 package io.catena.node.api;
 
+import io.catena.config.ChainConfiguration;
+import io.catena.config.ControlPlaneJson;
 import io.catena.config.HostPort;
 import io.catena.config.NodeDescriptor;
 import io.catena.config.NodeSettings;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
+import io.catena.node.core.ReadDecision;
 import io.catena.node.core.ReplicaStatus;
 import io.catena.node.core.WriteOutcome;
 import io.catena.node.runtime.NodeRuntime;
@@ -17,6 +20,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +45,8 @@ public final class HttpApi {
                 .get("/status", this::status)
                 .get("/kv/{key}", this::get)
                 .put("/kv/{key}", this::put)
-                .delete("/kv/{key}", this::delete);
+                .delete("/kv/{key}", this::delete)
+                .post("/admin/configuration", this::configuration);
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
@@ -96,9 +101,14 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
-        Optional<NodeDescriptor> tail = runtime.readRedirect();
-        if (tail.isPresent()) {
-            redirect(request, tail.get(), "not_tail", "reads are served by the tail");
+        ReadDecision decision = runtime.readDecision();
+        if (decision instanceof ReadDecision.Redirect redirect) {
+            redirect(request, redirect.tail(), "not_tail", "reads are served by the tail");
+            return;
+        }
+        if (decision instanceof ReadDecision.Unavailable unavailable) {
+            request.response().putHeader("Retry-After", "1");
+            Responses.error(request.response(), 503, "unavailable", unavailable.reason());
             return;
         }
         Optional<StoredValue> value = runtime.read(key);
@@ -128,6 +138,22 @@ public final class HttpApi {
         // A DELETE carries no value; a body, if any, is read and ignored (bounded like a value).
         new BodyReader(request, settings.valueBytesMax(), body -> submit(request, Op.DELETE, key,
                 LogEntry.NO_VALUE)).start();
+    }
+
+    /** The master pushes a new configuration; older or equal epochs are ignored (the answer says which holds). */
+    private void configuration(HttpServerRequest request, String unused) {
+        new BodyReader(request, 1 << 20, body -> {
+            ChainConfiguration configuration;
+            try {
+                configuration = ControlPlaneJson.configuration(
+                        ControlPlaneJson.parse(new String(body, StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                Responses.error(request.response(), 400, "bad_configuration", e.getMessage());
+                return;
+            }
+            long epoch = runtime.onPushedConfiguration(configuration);
+            Responses.json(request.response(), 200, new JsonObject().put("epoch", epoch));
+        }).start();
     }
 
     // ------------------------------------------------------------ translation

@@ -32,6 +32,10 @@ final class Routes {
         return add(HttpMethod.PUT, pattern, handler);
     }
 
+    Routes post(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+        return add(HttpMethod.POST, pattern, handler);
+    }
+
     Routes delete(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.DELETE, pattern, handler);
     }

@@ -50,6 +50,14 @@ public final class ChainReplica {
     private long[] lastAckDurable = new long[0];
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private long leaseUntilMs = Long.MIN_VALUE;
+    private long dataCommittedSeq;
+    private long readBarrierSeq;
+    private boolean upstreamReady;
+    private boolean logValidated;
+    private long predecessorCommittedSeq;
+    private long persistsIssued;
+    private long truncationPersistCount;
     private long nowMs;
     private long staleFramesRejected;
     private long corruptFramesRejected;
@@ -73,7 +81,9 @@ public final class ChainReplica {
         this.acceptedEntryEpoch = storedEntryEpoch;
         this.appliedSeq = storedAppliedSeq;
         this.committedSeq = storedCommittedSeq;
+        this.dataCommittedSeq = storedCommittedSeq;
         this.window = new EntryWindow(storedAppliedSeq + 1);
+        enterRole();
     }
 
     // ---------------------------------------------------------------- inputs
@@ -86,11 +96,41 @@ public final class ChainReplica {
         return flush();
     }
 
+    /**
+     * The master granted a lease until {@code untilMs} (this node's clock, counted from when its report was sent).
+     * The head accepts writes and the tail serves reads only while it holds one.
+     */
+    public Effects onLease(long nowMs, long untilMs) {
+        this.nowMs = nowMs;
+        leaseUntilMs = Math.max(leaseUntilMs, untilMs);
+        return flush();
+    }
+
+    /** Whether a read of committed data may be answered here now, and if not, where or why. */
+    public ReadDecision readDecision(long nowMs) {
+        if (!role.isTail()) {
+            return configuration.isNone() ? new ReadDecision.Unavailable("this node has no configuration yet")
+                    : new ReadDecision.Redirect(configuration.tail());
+        }
+        if (nowMs >= leaseUntilMs) {
+            return new ReadDecision.Unavailable("the tail holds no valid lease from the master");
+        }
+        if (!upstreamReady || dataCommittedSeq < readBarrierSeq) {
+            return new ReadDecision.Unavailable("the tail is catching up: committed " + dataCommittedSeq + " of "
+                    + readBarrierSeq + (upstreamReady ? "" : ", waiting for its predecessor's link"));
+        }
+        return ReadDecision.SERVE;
+    }
+
     /** A client asks the head to append {@code op} on {@code key}; answered later by a {@link Effect.Reply}. */
     public Effects onClientWrite(long nowMs, long requestId, Op op, byte[] key, byte[] value) {
         this.nowMs = nowMs;
-        if (!role.isHead()) {
+        if (configuration.isNone()) {
+            reply(requestId, new WriteOutcome.Rejected("this node has no configuration yet"));
+        } else if (!role.isHead()) {
             reply(requestId, new WriteOutcome.NotHead(configuration.head()));
+        } else if (nowMs >= leaseUntilMs) {
+            reply(requestId, new WriteOutcome.Rejected("the head holds no valid lease from the master"));
         } else if (acceptedSeq - committedSeq >= limits.pendingWritesMax()) {
             reply(requestId, new WriteOutcome.Rejected(
                     "too many writes pending: " + (acceptedSeq - committedSeq) + " uncommitted"));
@@ -102,14 +142,25 @@ public final class ChainReplica {
         return flush();
     }
 
-    /** Storage reports everything up to {@code durableSeq} durable and data committed up to the second value. */
-    public Effects onDurable(long durableSeq, long durableCommittedSeq) {
+    /**
+     * Storage reports its first {@code persistCount} persists durable: the log ends at {@code durableSeq} and data
+     * is committed up to {@code durableCommittedSeq}. Reports written before the last log truncation are stale.
+     */
+    public Effects onDurable(long persistCount, long durableSeq, long durableCommittedSeq) {
+        if (persistCount > persistsIssued) {
+            throw new IllegalStateException("storage reports " + persistCount + " persists durable, only "
+                    + persistsIssued + " were issued");
+        }
+        if (persistCount < truncationPersistCount) {
+            return flush();
+        }
         if (durableSeq < appliedSeq || durableSeq > acceptedSeq) {
             throw new IllegalStateException("durable seq " + durableSeq + " outside [" + appliedSeq + ", "
                     + acceptedSeq + "]");
         }
         appliedSeq = durableSeq;
-        if (role.isTail()) {
+        dataCommittedSeq = Math.max(dataCommittedSeq, durableCommittedSeq);
+        if (role.isTail() && logValidated) {
             advanceCommit(Math.min(durableCommittedSeq, appliedSeq), false);
         }
         forward();
@@ -121,7 +172,7 @@ public final class ChainReplica {
     public Effects onLinkUp(long linkId) {
         if (downstream != null && downstream.linkId == linkId && downstream.state == LinkState.CONNECTING) {
             downstream.state = LinkState.HELLO_SENT;
-            send(linkId, new Frame.Hello(configuration.epoch(), selfId));
+            send(linkId, new Frame.Hello(configuration.epoch(), selfId, committedSeq));
         } else {
             out.add(new Effect.Close(linkId, "no longer wanted"));
         }
@@ -152,6 +203,8 @@ public final class ChainReplica {
             onEntries(linkId, entries);
         } else if (frame instanceof Frame.Ack ack) {
             onAck(linkId, ack);
+        } else if (frame instanceof Frame.Truncate truncate) {
+            onTruncate(linkId, truncate);
         } else {
             throw new AssertionError("unknown frame " + frame);
         }
@@ -171,27 +224,51 @@ public final class ChainReplica {
     }
 
     /**
-     * A newer configuration. Older or equal epochs are refused (returns empty effects and leaves state alone).
-     * Links of the old epoch are closed; new ones open with a fresh handshake.
+     * A newer configuration (from the master's push or report reply). Older or equal epochs are refused and
+     * change nothing. The configuration is persisted before anything else this node does; links of the old epoch
+     * are closed and new ones open with a fresh handshake. Writes waiting at a node that is no longer the head
+     * get an unknown outcome: they may still commit through the new chain.
      */
     public Effects onConfiguration(long nowMs, ChainConfiguration next) {
         this.nowMs = nowMs;
         if (next.epoch() <= configuration.epoch()) {
-            log.warn("refused configuration epoch {}: already at epoch {}", next.epoch(), configuration.epoch());
+            log.info("ignored configuration epoch {}: already at epoch {}", next.epoch(), configuration.epoch());
             return flush();
         }
-        log.info("configuration epoch {} -> {}: chain {}", configuration.epoch(), next.epoch(), ids(next.chain()));
+        log.info("configuration epoch {} -> {}: chain {}, this node {}", configuration.epoch(), next.epoch(),
+                next.chainIds(), next.roleOf(selfId).wireName());
         configuration = next;
         role = next.roleOf(selfId);
+        persist(new Effect.Persist(List.of(), committedSeq, Effect.Persist.NO_TRUNCATE, next));
         closeDownstream("configuration changed to epoch " + next.epoch());
         if (upstreamLinkId != NO_LINK) {
             out.add(new Effect.Close(upstreamLinkId, "configuration changed to epoch " + next.epoch()));
             upstreamLinkId = NO_LINK;
         }
+        if (!role.isHead()) {
+            while (!waiters.isEmpty()) {
+                Waiter waiter = waiters.removeFirst();
+                reply(waiter.requestId, new WriteOutcome.OutcomeUnknown(waiter.seq,
+                        "this node stopped being the head in epoch " + next.epoch()));
+            }
+        }
+        enterRole();
         connectNotBeforeMs = nowMs;
         commitLocallyIfTail();
         connectIfDue();
         return flush();
+    }
+
+    /**
+     * Resets what a role needs before serving. With a predecessor, this node's log is unvalidated until the link
+     * handshake's Truncate says how much of it is common with the chain: until then a tail commits nothing of its
+     * own log (it may hold an old head's entries nobody else has) and serves no read.
+     */
+    private void enterRole() {
+        logValidated = configuration.predecessorOf(selfId).isEmpty();
+        upstreamReady = logValidated;
+        readBarrierSeq = acceptedSeq;
+        predecessorCommittedSeq = 0;
     }
 
     // ---------------------------------------------------------------- frames
@@ -207,9 +284,8 @@ public final class ChainReplica {
             out.add(new Effect.Close(upstreamLinkId, "replaced by a new link from " + hello.fromId()));
         }
         upstreamLinkId = linkId;
-        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch));
-        lastAckCommittedSeq = -1;
-        ackUpstream();
+        predecessorCommittedSeq = hello.committedSeq();
+        sendPosition(linkId);
     }
 
     private void onPosition(long linkId, Frame.Position position) {
@@ -220,11 +296,10 @@ public final class ChainReplica {
         long theirs = position.appliedSeq();
         String divergence = divergence(theirs, position.entryEpochAtApplied());
         if (divergence != null) {
-            log.error("successor {} diverged: {}; link held until its state is replaced",
-                    downstream.successorId, divergence);
-            downstream.state = LinkState.DIVERGED;
+            truncateSuccessor(linkId, position, divergence);
             return;
         }
+        send(linkId, new Frame.Truncate(configuration.epoch(), theirs));
         downstream.state = LinkState.STREAMING;
         downstream.sentSeq = theirs;
         downstream.successorDurableSeq = theirs;
@@ -233,6 +308,31 @@ public final class ChainReplica {
         log.info("link to {} streaming: successor at seq {}, resending ({}, {}]", downstream.successorId, theirs,
                 theirs, appliedSeq);
         forward();
+    }
+
+    /**
+     * A diverged successor holds entries after its committedSeq that no other node has (an old head's writes that
+     * were never forwarded). Entries up to its committedSeq are committed, hence common to every log: it discards
+     * the rest and reports again. If even that point is not in our log, it needs a snapshot (not yet supported).
+     */
+    private void truncateSuccessor(long linkId, Frame.Position position, String divergence) {
+        long common = position.committedSeq();
+        LogEntry ours = common == 0 ? null : entryAt(common);
+        if (common >= position.appliedSeq()) {
+            log.error("successor {} diverged ({}) within its committed entries: its storage is not this chain's",
+                    downstream.successorId, divergence);
+            downstream.state = LinkState.DIVERGED;
+            return;
+        }
+        if (common > appliedSeq || (common > 0 && ours == null)) {
+            log.error("successor {} diverged ({}) and our log cannot bridge its commit point {}; it needs a snapshot",
+                    downstream.successorId, divergence, common);
+            downstream.state = LinkState.DIVERGED;
+            return;
+        }
+        log.warn("successor {} diverged ({}): telling it to discard its entries after seq {}",
+                downstream.successorId, divergence, common);
+        send(linkId, new Frame.Truncate(configuration.epoch(), common));
     }
 
     /** Why a successor at {@code theirSeq} (entry epoch {@code theirEpoch}) cannot continue from our log, or null. */
@@ -297,6 +397,51 @@ public final class ChainReplica {
         return null;
     }
 
+    /**
+     * The handshake's verdict on our log: entries through {@code afterSeq} are common with the chain, anything
+     * after it (an old head's writes nobody else saw) is discarded. When nothing is discarded the predecessor
+     * streams on; otherwise we report our new Position. Committed entries are never discarded: a Truncate below
+     * our committedSeq is refused and the link closed.
+     */
+    private void onTruncate(long linkId, Frame.Truncate truncate) {
+        if (linkId != upstreamLinkId) {
+            protocolViolation(linkId, "Truncate before Hello");
+            return;
+        }
+        long afterSeq = truncate.afterSeq();
+        if (afterSeq < committedSeq || afterSeq > acceptedSeq) {
+            corruptFramesRejected++;
+            log.error("refused Truncate after seq {}: committed {} accepted {}", afterSeq, committedSeq, acceptedSeq);
+            out.add(new Effect.Close(linkId, "refused Truncate after " + afterSeq));
+            upstreamLinkId = NO_LINK;
+            return;
+        }
+        boolean discards = afterSeq < acceptedSeq;
+        if (discards) {
+            LogEntry last = afterSeq == 0 ? null : entryAt(afterSeq);
+            log.warn("discarding uncommitted log entries ({}, {}]: the chain never had them", afterSeq, acceptedSeq);
+            persist(new Effect.Persist(List.of(), committedSeq, afterSeq, null));
+            truncationPersistCount = persistsIssued;
+            acceptedSeq = afterSeq;
+            acceptedEntryEpoch = last == null ? 0 : last.entryEpoch();
+            window.reset(afterSeq + 1);
+        }
+        appliedSeq = Math.min(appliedSeq, afterSeq);
+        logValidated = true;
+        upstreamReady = true;
+        readBarrierSeq = Math.max(predecessorCommittedSeq, acceptedSeq);
+        commitLocallyIfTail();
+        if (discards) {
+            sendPosition(linkId);
+        }
+    }
+
+    private void sendPosition(long linkId) {
+        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch, committedSeq));
+        lastAckCommittedSeq = -1;
+        ackUpstream();
+    }
+
     private void onAck(long linkId, Frame.Ack ack) {
         if (downstream == null || downstream.linkId != linkId || downstream.state == LinkState.CONNECTING) {
             protocolViolation(linkId, "unexpected Ack");
@@ -323,7 +468,7 @@ public final class ChainReplica {
         LogEntry last = entries.get(entries.size() - 1);
         acceptedSeq = last.seq();
         acceptedEntryEpoch = last.entryEpoch();
-        out.add(new Effect.Persist(entries, role.isTail() ? acceptedSeq : committedSeq));
+        persist(new Effect.Persist(entries, role.isTail() && logValidated ? acceptedSeq : committedSeq));
     }
 
     /**
@@ -336,7 +481,7 @@ public final class ChainReplica {
         }
         committedSeq = seq;
         if (persist) {
-            out.add(new Effect.Persist(List.of(), committedSeq));
+            persist(new Effect.Persist(List.of(), committedSeq));
         }
         long deliveredSeq = downstream == null ? committedSeq : Math.min(committedSeq, downstream.sentSeq);
         window.dropThrough(Math.min(committedSeq, deliveredSeq));
@@ -348,8 +493,8 @@ public final class ChainReplica {
 
     /** At the tail, whatever is in the log is committed: the tail's append is the commit. */
     private void commitLocallyIfTail() {
-        if (role.isTail() && acceptedSeq > committedSeq) {
-            out.add(new Effect.Persist(List.of(), acceptedSeq));
+        if (role.isTail() && logValidated && acceptedSeq > committedSeq) {
+            persist(new Effect.Persist(List.of(), acceptedSeq));
         }
     }
 
@@ -453,6 +598,11 @@ public final class ChainReplica {
         return entry != null ? entry : logReader.entry(seq).orElse(null);
     }
 
+    private void persist(Effect.Persist persist) {
+        persistsIssued++;
+        out.add(persist);
+    }
+
     private void send(long linkId, Frame frame) {
         out.add(new Effect.Send(linkId, frame));
     }
@@ -479,6 +629,11 @@ public final class ChainReplica {
 
     public long committedSeq() {
         return committedSeq;
+    }
+
+    /** Persists issued so far (storage reports its progress in the same count). */
+    long persistsIssued() {
+        return persistsIssued;
     }
 
     public ReplicaStatus status() {

@@ -8,14 +8,25 @@ import java.util.Objects;
 public sealed interface Effect {
 
     /**
-     * Make {@code append} durable in the log (consecutive seqs, after everything appended before), then apply
-     * every log entry up to {@code commitUpTo} to the committed data and record {@code commitUpTo} as the
-     * committed seq. Persists are carried out strictly in the order they were issued; completion is reported back
-     * through {@link ChainReplica#onDurable(long, long)}.
+     * One ordered storage step. In this order, in one transaction or several but never reordered with other
+     * persists: if {@code truncateAfter >= 0}, discard log entries after that seq (never committed ones); if
+     * {@code configuration} is non-null, record it as the highest configuration accepted; append {@code append}
+     * (consecutive seqs, continuing the log); apply every log entry up to {@code commitUpTo} to the committed
+     * data and record {@code commitUpTo} as the committed seq. Persists complete strictly in the order issued;
+     * completion is reported back through {@link ChainReplica#onDurable(long, long, long)} with the number of
+     * persists completed so far.
      */
-    record Persist(List<LogEntry> append, long commitUpTo) implements Effect {
+    record Persist(List<LogEntry> append, long commitUpTo, long truncateAfter,
+                   io.catena.config.ChainConfiguration configuration) implements Effect {
+        public static final long NO_TRUNCATE = -1;
+
         public Persist {
             append = List.copyOf(append);
+        }
+
+        /** Append and commit only (the common case). */
+        public Persist(List<LogEntry> append, long commitUpTo) {
+            this(append, commitUpTo, NO_TRUNCATE, null);
         }
 
         public long lastSeq() {

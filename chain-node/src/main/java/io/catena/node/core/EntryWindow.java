@@ -54,6 +54,14 @@ final class EntryWindow {
         }
     }
 
+    /** Forgets everything; the next append must carry {@code nextSeq}. */
+    void reset(long nextSeq) {
+        java.util.Arrays.fill(ring, null);
+        head = 0;
+        size = 0;
+        firstSeq = nextSeq;
+    }
+
     private void grow() {
         LogEntry[] bigger = new LogEntry[ring.length * 2];
         for (int i = 0; i < size; i++) {

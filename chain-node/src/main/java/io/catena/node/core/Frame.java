@@ -12,8 +12,11 @@ public sealed interface Frame {
 
     long epoch();
 
-    /** pred -> succ: opens a link in a configuration. */
-    record Hello(long epoch, String fromId) implements Frame {
+    /**
+     * pred -> succ: opens a link in a configuration. {@code committedSeq} is the predecessor's: a successor that
+     * is the tail serves reads only once its own data is committed that far (it may be catching up).
+     */
+    record Hello(long epoch, String fromId, long committedSeq) implements Frame {
         public Hello {
             Objects.requireNonNull(fromId, "fromId");
         }
@@ -21,9 +24,18 @@ public sealed interface Frame {
 
     /**
      * succ -> pred: where the successor's log ends. {@code entryEpochAtApplied} is the entryEpoch of its entry at
-     * {@code appliedSeq} (0 for an empty log), so that the predecessor can detect a diverged log.
+     * {@code appliedSeq} (0 for an empty log), so that the predecessor can detect a diverged log;
+     * {@code committedSeq} tells it how far the successor's log is surely common with every other node's.
      */
-    record Position(long epoch, long appliedSeq, long entryEpochAtApplied) implements Frame {
+    record Position(long epoch, long appliedSeq, long entryEpochAtApplied, long committedSeq) implements Frame {
+    }
+
+    /**
+     * pred -> succ, after a Position that diverges: discard your log entries after {@code afterSeq} (they were
+     * never committed), then report your Position again. {@code afterSeq} is never below the successor's
+     * committedSeq; a successor refuses one that is.
+     */
+    record Truncate(long epoch, long afterSeq) implements Frame {
     }
 
     /** pred -> succ: log entries with strictly consecutive seqs. */

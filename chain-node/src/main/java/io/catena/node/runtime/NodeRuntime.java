@@ -1,5 +1,9 @@
 package io.catena.node.runtime;
 
+import io.catena.config.ChainConfiguration;
+import io.catena.config.HostPort;
+import io.catena.config.NodeReport;
+import io.catena.config.ReportReply;
 import io.catena.config.NodeDescriptor;
 import io.catena.config.NodeSettings;
 import io.catena.node.api.HttpApi;
@@ -8,6 +12,7 @@ import io.catena.node.core.Effect;
 import io.catena.node.core.Effects;
 import io.catena.node.core.Frame;
 import io.catena.node.core.Op;
+import io.catena.node.core.ReadDecision;
 import io.catena.node.core.ReplicaLimits;
 import io.catena.node.core.ReplicaStatus;
 import io.catena.node.core.WriteOutcome;
@@ -44,6 +49,9 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private ChainReplica replica;
     private VertxPeerTransport transport;
     private HttpServer httpServer;
+    private ControlPlaneClient controlPlane;
+    private NodeMembership membership;
+    private HostPort masterHttp;
     private long nextRequestId = 1;
     private long tickTimer = -1;
     private long loggedEpoch = -1;
@@ -61,7 +69,8 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     @Override
     public Future<?> start() {
         StoredState stored = storage.recovered();
-        replica = new ChainReplica(settings.id(), settings.configuration(), limits(settings), storage,
+        ChainConfiguration configuration = settings.isStatic() ? settings.configuration() : stored.configuration();
+        replica = new ChainReplica(settings.id(), configuration, limits(settings), storage,
                 stored.appliedSeq(), stored.lastEntryEpoch(), stored.committedSeq());
         log.info("recovered log through seq {} (entry epoch {}), committed through {}", stored.appliedSeq(),
                 stored.lastEntryEpoch(), stored.committedSeq());
@@ -75,17 +84,67 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
                 .onSuccess(server -> {
                     httpServer = server;
                     apply(replica.start(nowMs()));
+                    if (settings.isStatic()) {
+                        apply(replica.onLease(nowMs(), Long.MAX_VALUE)); // no master: nobody can remove us
+                    } else {
+                        startControlPlane();
+                    }
                     tickTimer = vertx.setPeriodic(settings.tickIntervalMs(), id -> apply(replica.onTick(nowMs())));
                     log.info("node {} serving HTTP on {} and replication on {} as {}", settings.id(),
                             settings.httpBind(), settings.replicationBind(), replica.role().wireName());
                 });
     }
 
+    /** Reports to the master (first the configured address, then the one membership names) and joins membership. */
+    private void startControlPlane() {
+        masterHttp = settings.masterHttp();
+        controlPlane = new ControlPlaneClient(vertx, settings.self().http().host(), settings.reportIntervalMs(),
+                this::report, () -> masterHttp, this::onReportReply);
+        controlPlane.start();
+        membership = new NodeMembership(settings, master -> context.runOnContext(v -> {
+            if (!master.equals(masterHttp)) {
+                log.info("active master is now at {}", master);
+                masterHttp = master;
+            }
+        }));
+        vertx.executeBlocking(() -> {
+            membership.start();
+            return null;
+        }, false).onFailure(e -> log.error("could not join the membership cluster; reporting to {} only",
+                masterHttp, e));
+    }
+
+    private NodeReport report() {
+        ReplicaStatus status = replica.status();
+        return new NodeReport(settings.self(), status.epoch(), status.role(), status.appliedSeq(),
+                status.committedSeq());
+    }
+
+    private void onReportReply(long sentAtMs, ReportReply reply) {
+        apply(replica.onConfiguration(nowMs(), reply.configuration()));
+        if (reply.leaseMs() > 0) {
+            apply(replica.onLease(nowMs(), sentAtMs + reply.leaseMs()));
+        }
+    }
+
+    /** A configuration pushed by the master; returns the epoch this node holds afterwards. */
+    public long onPushedConfiguration(ChainConfiguration configuration) {
+        apply(replica.onConfiguration(nowMs(), configuration));
+        return replica.configuration().epoch();
+    }
+
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(tickTimer);
+        if (controlPlane != null) {
+            controlPlane.stop();
+        }
+        Future<Void> leave = membership == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            membership.close();
+            return null;
+        });
         Future<Void> http = httpServer == null ? Future.succeededFuture() : httpServer.close();
-        return http.compose(v -> transport.shutdown()).eventually(() -> {
+        return http.compose(v -> transport.shutdown()).eventually(() -> leave).eventually(() -> {
             storage.close();
             return Future.succeededFuture();
         });
@@ -104,12 +163,14 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
 
     /** Where writes are accepted: empty when here, else the head to redirect to. */
     public Optional<NodeDescriptor> writeRedirect() {
-        return replica.role().isHead() ? Optional.empty() : Optional.of(replica.configuration().head());
+        ChainConfiguration configuration = replica.configuration();
+        return replica.role().isHead() || configuration.isNone() ? Optional.empty()
+                : Optional.of(configuration.head());
     }
 
-    /** Where reads of committed data are served: empty when here, else the node to redirect to. */
-    public Optional<NodeDescriptor> readRedirect() {
-        return replica.role().isTail() ? Optional.empty() : Optional.of(replica.configuration().tail());
+    /** Whether a read of committed data may be served here now. */
+    public ReadDecision readDecision() {
+        return replica.readDecision(nowMs());
     }
 
     public Optional<StoredValue> read(byte[] key) {
@@ -140,8 +201,8 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
 
     /** Called on the storage writer's thread: hop onto the event loop. */
     @Override
-    public void durable(long appliedSeq, long committedSeq) {
-        context.runOnContext(v -> apply(replica.onDurable(appliedSeq, committedSeq)));
+    public void durable(long persistCount, long appliedSeq, long committedSeq) {
+        context.runOnContext(v -> apply(replica.onDurable(persistCount, appliedSeq, committedSeq)));
     }
 
     @Override
@@ -184,7 +245,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         }
     }
 
-    private static long nowMs() {
+    static long nowMs() {
         return System.nanoTime() / 1_000_000;
     }
 

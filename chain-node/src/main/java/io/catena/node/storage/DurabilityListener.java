@@ -3,8 +3,12 @@ package io.catena.node.storage;
 /** Told by the storage writer, on its own thread, after each batch is durable (or the writer fails). */
 public interface DurabilityListener {
 
-    /** Everything up to {@code appliedSeq} is durable in the log; data is committed up to {@code committedSeq}. */
-    void durable(long appliedSeq, long committedSeq);
+    /**
+     * The first {@code persistCount} persists submitted since the storage was opened are durable: the log ends at
+     * {@code appliedSeq} and data is committed up to {@code committedSeq}. The count lets the replica tell a
+     * report written before a log truncation from one written after it.
+     */
+    void durable(long persistCount, long appliedSeq, long committedSeq);
 
     /**
      * The writer could not make a batch durable (disk full, I/O error) and has stopped: nothing submitted after

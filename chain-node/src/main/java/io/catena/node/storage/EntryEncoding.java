@@ -1,9 +1,12 @@
 package io.catena.node.storage;
 
+import io.catena.config.ChainConfiguration;
+import io.catena.config.ControlPlaneJson;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Byte layouts of the stored records, all big-endian.
@@ -13,6 +16,8 @@ import java.nio.ByteOrder;
  *   <li>{@code log} value: entryEpoch (8), op code (1), key length (2, unsigned), key, value length (4), value,
  *       crc32c (4). The seq is not repeated: it is the record's key.
  *   <li>{@code data} value: seq (8), value bytes (the rest).
+ *   <li>{@code meta} value under {@code configuration}: the configuration's control-plane JSON
+ *       ({@link ControlPlaneJson#toJson(ChainConfiguration)}), UTF-8, the same text the master sends.
  * </ul>
  *
  * <p>The stored crc is written and read back as is, never recomputed, so a reader can still tell a corrupted
@@ -102,6 +107,27 @@ public final class EntryEncoding {
         byte[] value = new byte[in.remaining()];
         in.get(value);
         return new StoredValue(seq, value);
+    }
+
+    /** The stored form of the highest configuration accepted (meta key {@code configuration}). */
+    public static byte[] encodeConfiguration(ChainConfiguration configuration) {
+        return ControlPlaneJson.toJson(configuration).encode().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads back what {@link #encodeConfiguration} wrote; unreadable bytes mean corruption, as for entries. */
+    public static ChainConfiguration decodeConfiguration(ByteBuffer in) {
+        byte[] bytes = new byte[in.remaining()];
+        in.get(bytes);
+        return decodeConfiguration(bytes);
+    }
+
+    public static ChainConfiguration decodeConfiguration(byte[] stored) {
+        String text = new String(stored, StandardCharsets.UTF_8);
+        try {
+            return ControlPlaneJson.configuration(ControlPlaneJson.parse(text));
+        } catch (RuntimeException e) { // the codec's IllegalArgumentException, or worse on damaged bytes
+            throw new IllegalStateException("unreadable stored configuration (" + e.getMessage() + "): " + text, e);
+        }
     }
 
     private static byte[] readBytes(ByteBuffer in, int length, long seq) {

@@ -1,5 +1,6 @@
 package io.catena.node.storage;
 
+import io.catena.config.ChainConfiguration;
 import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@link Storage} in memory, for tests and the deterministic simulator: same validation and fail-stop behaviour
  * as {@link LmdbStorage}, but synchronous. {@link #submit} applies the persist on the caller's thread and reports
  * {@code durable} (or {@code failed}) before returning; there is no batching, so every persist gets its own
- * report. A persist that fails validation changes nothing, as an aborted LMDB transaction would.
+ * report, whose persist count is the number of persists this instance has applied. A persist that fails
+ * validation changes nothing, as an aborted LMDB transaction would. The configuration is kept in its stored
+ * (JSON) form and decoded at {@link #reopen}, so both storages recover exactly what the codec round-trips.
  *
  * <p>Thread-safe with one lock, held while the listener runs so that reports keep submit order; a listener may
  * call back into this storage on the same thread.
@@ -30,6 +33,8 @@ public final class InMemoryStorage implements Storage {
         final TreeMap<Long, LogEntry> log = new TreeMap<>();
         final TreeMap<byte[], StoredValue> data = new TreeMap<>(Arrays::compareUnsigned);
         long committedSeq;
+        /** {@link EntryEncoding#encodeConfiguration}, or null before the first configuration. */
+        byte[] configuration;
 
         long appliedSeq() {
             return log.isEmpty() ? 0 : log.lastKey();
@@ -44,6 +49,8 @@ public final class InMemoryStorage implements Storage {
     private boolean accepting = true;
     private boolean failed;
     private boolean dropLogged;
+    /** Persists applied by this instance: a reopened one counts from 0, like a new process. */
+    private long persistCount;
 
     public InMemoryStorage() {
         this("in-memory");
@@ -60,7 +67,9 @@ public final class InMemoryStorage implements Storage {
         synchronized (durable) {
             long applied = durable.appliedSeq();
             long lastEntryEpoch = applied == 0 ? 0 : durable.log.get(applied).entryEpoch();
-            this.recovered = new StoredState(applied, lastEntryEpoch, durable.committedSeq);
+            ChainConfiguration configuration = durable.configuration == null ? ChainConfiguration.NONE
+                    : EntryEncoding.decodeConfiguration(durable.configuration);
+            this.recovered = new StoredState(applied, lastEntryEpoch, durable.committedSeq, configuration);
         }
     }
 
@@ -100,13 +109,18 @@ public final class InMemoryStorage implements Storage {
                 return;
             }
             apply(persist);
-            listener.durable(durable.appliedSeq(), durable.committedSeq);
+            persistCount++;
+            listener.durable(persistCount, durable.appliedSeq(), durable.committedSeq);
         }
     }
 
     /** The checks LmdbStorage's writer makes, made before anything changes. */
     private void validate(Effect.Persist persist) {
         long applied = durable.appliedSeq();
+        if (persist.truncateAfter() >= 0) {
+            LmdbStorage.checkTruncation(nodeId, persist.truncateAfter(), applied, durable.committedSeq);
+            applied = persist.truncateAfter();
+        }
         for (LogEntry entry : persist.append()) {
             if (entry.seq() != applied + 1) {
                 throw new IllegalStateException("node " + nodeId + ": log gap, appending seq " + entry.seq()
@@ -125,6 +139,12 @@ public final class InMemoryStorage implements Storage {
     }
 
     private void apply(Effect.Persist persist) {
+        if (persist.truncateAfter() >= 0) {
+            durable.log.tailMap(persist.truncateAfter(), false).clear();
+        }
+        if (persist.configuration() != null) {
+            durable.configuration = EntryEncoding.encodeConfiguration(persist.configuration());
+        }
         for (LogEntry entry : persist.append()) {
             durable.log.put(entry.seq(), entry);
         }

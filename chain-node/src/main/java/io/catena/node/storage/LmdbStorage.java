@@ -1,5 +1,6 @@
 package io.catena.node.storage;
 
+import io.catena.config.ChainConfiguration;
 import io.catena.config.SyncPolicy;
 import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
@@ -38,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * (DESIGN.md section 2; record layouts in {@link EntryEncoding}).
  *
  * <p>One writer thread drains the submit queue and commits each batch of persists (up to
- * {@code batchEntriesMax} entries or {@code batchBytesMax} bytes) in a single write transaction: appends, then
- * commit-applications to {@code data}, then {@code meta.committedSeq}. LMDB forces the transaction to disk on
- * commit unless the sync policy is {@link SyncPolicy#NONE}; only then is the listener told, once per transaction.
+ * {@code batchEntriesMax} entries or {@code batchBytesMax} bytes) in a single write transaction: each persist's
+ * truncation of the log tail, configuration ({@code meta.configuration}) and appends, in submit order; then the
+ * commit-applications to {@code data} and {@code meta.committedSeq}. LMDB forces the transaction to disk on
+ * commit unless the sync policy is {@link SyncPolicy#NONE}; only then is the listener told, once per transaction,
+ * with the count of persists durable so far.
  * Any failure stops the writer for good (fail-stop): the listener hears {@code failed} and later submits are
  * dropped. Reads run on the caller's thread, each in its own short read transaction.
  */
@@ -51,6 +54,7 @@ public final class LmdbStorage implements Storage {
     public static final String META_DB = "meta";
     static final String META_NODE_ID = "nodeId";
     static final String META_COMMITTED_SEQ = "committedSeq";
+    static final String META_CONFIGURATION = "configuration";
     /** LMDB's key limit with its default page size; the {@code data} database is keyed by client keys. */
     public static final int KEY_BYTES_MAX = 511;
     static final String WRITER_THREAD_NAME = "catena-storage-writer";
@@ -152,8 +156,9 @@ public final class LmdbStorage implements Storage {
             LmdbStorage storage = new LmdbStorage(dir, nodeId, env, logDb, dataDb, metaDb, recovered,
                     batchEntriesMax, batchBytesMax);
             storage.writerThread.start();
-            LOG.info("node {}: opened storage {} (sync={}, mapBytes={}): appliedSeq={} committedSeq={}",
-                    nodeId, dir, syncPolicy, mapBytes, recovered.appliedSeq(), recovered.committedSeq());
+            LOG.info("node {}: opened storage {} (sync={}, mapBytes={}): appliedSeq={} committedSeq={} epoch={}",
+                    nodeId, dir, syncPolicy, mapBytes, recovered.appliedSeq(), recovered.committedSeq(),
+                    recovered.configuration().epoch());
             return storage;
         } catch (RuntimeException e) {
             env.close();
@@ -187,7 +192,7 @@ public final class LmdbStorage implements Storage {
         return realDir;
     }
 
-    /** Checks or records the owner node id, and reads where the log ends and what is committed. */
+    /** Checks or records the owner node id, and reads where the log ends, what is committed and the configuration. */
     private static StoredState claimAndRecover(Env<ByteBuffer> env, Dbi<ByteBuffer> logDb, Dbi<ByteBuffer> metaDb,
                                                Path dir, String nodeId) {
         ByteBuffer idKey = utf8Direct(META_NODE_ID);
@@ -204,19 +209,24 @@ public final class LmdbStorage implements Storage {
             }
             ByteBuffer committed = metaDb.get(txn, utf8Direct(META_COMMITTED_SEQ));
             long committedSeq = committed == null ? 0 : committed.order(ByteOrder.BIG_ENDIAN).getLong(0);
-            StoredState state = recoverLogEnd(txn, logDb, committedSeq);
+            ByteBuffer storedConfiguration = metaDb.get(txn, utf8Direct(META_CONFIGURATION));
+            ChainConfiguration configuration = storedConfiguration == null ? ChainConfiguration.NONE
+                    : EntryEncoding.decodeConfiguration(storedConfiguration);
+            StoredState state = recoverLogEnd(txn, logDb, committedSeq, configuration);
             txn.commit();
             return state;
         }
     }
 
-    private static StoredState recoverLogEnd(Txn<ByteBuffer> txn, Dbi<ByteBuffer> logDb, long committedSeq) {
+    private static StoredState recoverLogEnd(Txn<ByteBuffer> txn, Dbi<ByteBuffer> logDb, long committedSeq,
+                                             ChainConfiguration configuration) {
         try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
             if (!cursor.last()) {
-                return new StoredState(0, 0, committedSeq);
+                return new StoredState(0, 0, committedSeq, configuration);
             }
             long lastSeq = EntryEncoding.decodeSeqKey(cursor.key());
-            return new StoredState(lastSeq, EntryEncoding.decodeEntryEpoch(cursor.val()), committedSeq);
+            return new StoredState(lastSeq, EntryEncoding.decodeEntryEpoch(cursor.val()), committedSeq,
+                    configuration);
         }
     }
 
@@ -396,9 +406,7 @@ public final class LmdbStorage implements Storage {
                 if (!deferCommitOnly(batch)) {
                     break;
                 }
-                writer.write(batch);
-                durableAppliedSeq = writer.appliedSeq;
-                listener.durable(writer.appliedSeq, writer.committedSeq);
+                writeAndReport(batch);
             }
         } catch (Throwable cause) { // any failure, even an Error, must reach the node, or it waits forever
             fail(cause);
@@ -409,23 +417,28 @@ public final class LmdbStorage implements Storage {
         }
     }
 
+    private void writeAndReport(List<Effect.Persist> batch) {
+        writer.write(batch);
+        durableAppliedSeq = writer.appliedSeq;
+        listener.durable(writer.persistCount, writer.appliedSeq, writer.committedSeq);
+    }
+
     /**
      * A batch that only applies commits appends nothing, so nothing waits for its fsync except the next append
      * queued behind it. Such a batch waits up to {@link #COMMIT_ONLY_DEFER_MS} for an append to ride along with,
-     * saving one fsync per write at the head and middle nodes. Returns false when STOP arrived meanwhile (the
-     * batch is then written before stopping).
+     * saving one fsync per write at the head and middle nodes. A truncation or a configuration is not deferred:
+     * the replica waits for it before answering its predecessor or serving in the new epoch. Returns false when
+     * STOP arrived meanwhile (the batch is then written before stopping).
      */
     private boolean deferCommitOnly(List<Effect.Persist> batch) throws InterruptedException {
         for (Effect.Persist persist : batch) {
-            if (!persist.append().isEmpty()) {
+            if (!isCommitOnly(persist)) {
                 return true;
             }
         }
         Effect.Persist next = queue.poll(COMMIT_ONLY_DEFER_MS, TimeUnit.MILLISECONDS);
         if (next == STOP) {
-            writer.write(batch);
-            durableAppliedSeq = writer.appliedSeq;
-            listener.durable(writer.appliedSeq, writer.committedSeq);
+            writeAndReport(batch);
             return false;
         }
         if (next != null) {
@@ -433,6 +446,27 @@ public final class LmdbStorage implements Storage {
             drainInto(batch);
         }
         return true;
+    }
+
+    /** Whether the persist only moves the commit point: no append, no truncation, no configuration. */
+    static boolean isCommitOnly(Effect.Persist persist) {
+        return persist.append().isEmpty() && persist.truncateAfter() < 0 && persist.configuration() == null;
+    }
+
+    /**
+     * A truncation may discard pending entries only: committed ones are in {@code data} and were acknowledged.
+     * It cannot reach past the end of the log either, or the log would not end at {@code truncateAfter}.
+     * Shared with {@link InMemoryStorage}; a violation is a programming error and fails the writer.
+     */
+    static void checkTruncation(String nodeId, long truncateAfter, long appliedSeq, long committedSeq) {
+        if (truncateAfter < committedSeq) {
+            throw new IllegalStateException("node " + nodeId + ": truncating the log after seq " + truncateAfter
+                    + " would discard committed entries (committedSeq " + committedSeq + ")");
+        }
+        if (truncateAfter > appliedSeq) {
+            throw new IllegalStateException("node " + nodeId + ": truncating the log after seq " + truncateAfter
+                    + " but it ends at " + appliedSeq);
+        }
     }
 
     /** Adds queued persists to the batch while it stays within the limits; always leaves STOP in the queue. */
@@ -479,10 +513,13 @@ public final class LmdbStorage implements Storage {
     private final class Writer {
         private long appliedSeq;
         private long committedSeq;
+        /** Persists made durable since open; the count of the last persist of the last batch. */
+        private long persistCount;
         private final ByteBuffer seqKey = ByteBuffer.allocateDirect(EntryEncoding.SEQ_KEY_BYTES);
         private final ByteBuffer dataKey = ByteBuffer.allocateDirect(KEY_BYTES_MAX);
         private final ByteBuffer committedKey = utf8Direct(META_COMMITTED_SEQ);
         private final ByteBuffer committedValue = ByteBuffer.allocateDirect(Long.BYTES);
+        private final ByteBuffer configurationKey = utf8Direct(META_CONFIGURATION);
         private ByteBuffer value = ByteBuffer.allocateDirect(4096);
 
         Writer(long appliedSeq, long committedSeq) {
@@ -490,15 +527,30 @@ public final class LmdbStorage implements Storage {
             this.committedSeq = committedSeq;
         }
 
-        /** Applies the batch in one transaction; the positions advance only once it has committed. */
+        /**
+         * Applies the batch in one transaction; the positions advance only once it has committed. Commits are
+         * applied to {@code data} once, at the end: a later persist of the batch can only truncate above every
+         * commit point before it, so the entries read back then are those each persist committed.
+         */
         void write(List<Effect.Persist> batch) {
             long applied = appliedSeq;
             long commitUpTo = committedSeq;
+            boolean changed = false;
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
                 for (Effect.Persist persist : batch) {
+                    if (persist.truncateAfter() >= 0) {
+                        checkTruncation(nodeId, persist.truncateAfter(), applied, commitUpTo);
+                        changed |= truncate(txn, persist.truncateAfter(), applied);
+                        applied = persist.truncateAfter();
+                    }
+                    if (persist.configuration() != null) {
+                        putConfiguration(txn, persist.configuration());
+                        changed = true;
+                    }
                     for (LogEntry entry : persist.append()) {
                         append(txn, applied, entry);
                         applied = entry.seq();
+                        changed = true;
                     }
                     if (persist.commitUpTo() > applied) {
                         throw new IllegalStateException("node " + nodeId + ": commitUpTo " + persist.commitUpTo()
@@ -508,13 +560,34 @@ public final class LmdbStorage implements Storage {
                 }
                 if (commitUpTo > committedSeq) {
                     applyCommitted(txn, committedSeq, commitUpTo);
+                    changed = true;
                 }
-                if (applied > appliedSeq || commitUpTo > committedSeq) {
+                if (changed) {
                     txn.commit(); // an idle batch (commit-only, nothing new) closes unchanged: no fsync
                 }
             }
             appliedSeq = applied;
             committedSeq = commitUpTo;
+            persistCount += batch.size();
+        }
+
+        /** Deletes the log entries (afterSeq, lastSeq], last first; returns whether there were any. */
+        private boolean truncate(Txn<ByteBuffer> txn, long afterSeq, long lastSeq) {
+            if (afterSeq >= lastSeq) {
+                return false;
+            }
+            LOG.info("node {}: discarding uncommitted log entries ({}, {}]", nodeId, afterSeq, lastSeq);
+            try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
+                while (cursor.last() && EntryEncoding.decodeSeqKey(cursor.key()) > afterSeq) {
+                    cursor.delete();
+                }
+            }
+            return true;
+        }
+
+        private void putConfiguration(Txn<ByteBuffer> txn, ChainConfiguration configuration) {
+            byte[] json = EntryEncoding.encodeConfiguration(configuration);
+            metaDb.put(txn, configurationKey, valueBuffer(json.length).put(json).flip());
         }
 
         private void append(Txn<ByteBuffer> txn, long lastSeq, LogEntry entry) {

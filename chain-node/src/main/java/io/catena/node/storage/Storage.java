@@ -21,8 +21,10 @@ public interface Storage extends LogReader, AutoCloseable {
     void setDurabilityListener(DurabilityListener listener);
 
     /**
-     * Queues a persist. Entries must continue the log without a gap; {@code commitUpTo} must not pass the last
-     * entry appended (by this or an earlier persist). Violations are programming errors and fail the writer.
+     * Queues a persist. A truncation must keep every committed entry and not reach past the end of the log;
+     * entries must continue the log (after the truncation, if any) without a gap; {@code commitUpTo} must not pass
+     * the last entry appended (by this or an earlier persist). Violations are programming errors and fail the
+     * writer, and the transaction they were in changes nothing.
      */
     void submit(Effect.Persist persist);
 

@@ -14,10 +14,11 @@ import java.util.List;
  * <pre>
  * frame    = length:u32 body               length = bytes of body
  * body     = type:u8 epoch:u64 payload
- * Hello    (1) = idLength:u16 id:utf8
- * Position (2) = appliedSeq:u64 entryEpochAtApplied:u64
+ * Hello    (1) = committedSeq:u64 idLength:u16 id:utf8
+ * Position (2) = appliedSeq:u64 entryEpochAtApplied:u64 committedSeq:u64
  * Entries  (3) = count:u32 { seq:u64 entryEpoch:u64 op:u8 keyLength:u16 key valueLength:u32 value crc32c:u32 }*
  * Ack      (4) = committedSeq:u64 count:u16 { durableSeq:u64 }*
+ * Truncate (5) = afterSeq:u64
  * </pre>
  *
  * Decoding never trusts a length field: every read is bounds-checked against the body and a violation is a
@@ -30,6 +31,7 @@ public final class FrameCodec {
     static final byte POSITION = 2;
     static final byte ENTRIES = 3;
     static final byte ACK = 4;
+    static final byte TRUNCATE = 5;
     private static final int KEY_BYTES_MAX = 511;
 
     private FrameCodec() {
@@ -41,10 +43,11 @@ public final class FrameCodec {
         buffer.appendInt(0);
         if (frame instanceof Frame.Hello hello) {
             byte[] id = hello.fromId().getBytes(StandardCharsets.UTF_8);
-            header(buffer, HELLO, frame).appendShort((short) id.length).appendBytes(id);
+            header(buffer, HELLO, frame).appendLong(hello.committedSeq()).appendShort((short) id.length)
+                    .appendBytes(id);
         } else if (frame instanceof Frame.Position position) {
             header(buffer, POSITION, frame).appendLong(position.appliedSeq())
-                    .appendLong(position.entryEpochAtApplied());
+                    .appendLong(position.entryEpochAtApplied()).appendLong(position.committedSeq());
         } else if (frame instanceof Frame.Entries entries) {
             header(buffer, ENTRIES, frame).appendInt(entries.entries().size());
             for (LogEntry entry : entries.entries()) {
@@ -56,6 +59,8 @@ public final class FrameCodec {
             for (long seq : durable) {
                 buffer.appendLong(seq);
             }
+        } else if (frame instanceof Frame.Truncate truncate) {
+            header(buffer, TRUNCATE, frame).appendLong(truncate.afterSeq());
         } else {
             throw new AssertionError("unknown frame " + frame);
         }
@@ -69,8 +74,9 @@ public final class FrameCodec {
         byte type = reader.u8();
         long epoch = reader.u64();
         Frame frame = switch (type) {
-            case HELLO -> new Frame.Hello(epoch, new String(reader.bytes(reader.u16()), StandardCharsets.UTF_8));
-            case POSITION -> new Frame.Position(epoch, reader.u64(), reader.u64());
+            case HELLO -> readHello(reader, epoch);
+            case POSITION -> new Frame.Position(epoch, reader.u64(), reader.u64(), reader.u64());
+            case TRUNCATE -> new Frame.Truncate(epoch, reader.u64());
             case ENTRIES -> new Frame.Entries(epoch, readEntries(reader));
             case ACK -> readAck(reader, epoch);
             default -> throw new FrameFormatException("unknown frame type " + type);
@@ -121,6 +127,11 @@ public final class FrameCodec {
             }
         }
         return entries;
+    }
+
+    private static Frame.Hello readHello(Reader reader, long epoch) {
+        long committedSeq = reader.u64();
+        return new Frame.Hello(epoch, new String(reader.bytes(reader.u16()), StandardCharsets.UTF_8), committedSeq);
     }
 
     private static Frame.Ack readAck(Reader reader, long epoch) {

@@ -37,8 +37,14 @@ class ChainReplicaTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A replica holding a lease that never ends (lease expiry has its own tests). */
     ChainReplica replica(String id, ChainConfiguration configuration) {
-        return new ChainReplica(id, configuration, LIMITS, reader, 0, 0, 0);
+        return leased(new ChainReplica(id, configuration, LIMITS, reader, 0, 0, 0));
+    }
+
+    static ChainReplica leased(ChainReplica replica) {
+        replica.onLease(0, Long.MAX_VALUE);
+        return replica;
     }
 
     /** A head whose link to n2 has done the handshake with n2 at {@code successorSeq}. */
@@ -46,15 +52,16 @@ class ChainReplicaTest {
         ChainReplica head = replica("n1", THREE);
         assertThat(head.start(0).network()).containsExactly(new Effect.Connect(DOWN, N2));
         head.onLinkUp(DOWN);
-        head.onFrame(DOWN, new Frame.Position(1, 0, 0));
+        head.onFrame(DOWN, new Frame.Position(1, 0, 0, 0));
         return head;
     }
 
-    /** A node that has accepted Hello from its predecessor on link UP. */
+    /** A node whose predecessor's handshake (Hello, then Truncate at its empty log) has completed on link UP. */
     ChainReplica linkedSuccessor(String id) {
         ChainReplica successor = replica(id, THREE);
         successor.start(0);
-        successor.onFrame(UP, new Frame.Hello(1, THREE.predecessorOf(id).orElseThrow().id()));
+        successor.onFrame(UP, new Frame.Hello(1, THREE.predecessorOf(id).orElseThrow().id(), 0));
+        successor.onFrame(UP, new Frame.Truncate(1, 0));
         return successor;
     }
 
@@ -69,7 +76,7 @@ class ChainReplicaTest {
             }
             commit = Math.max(commit, persist.commitUpTo());
         }
-        return replica.onDurable(last, commit);
+        return replica.onDurable(replica.persistsIssued(), last, commit);
     }
 
     static List<Frame> sentOn(Effects effects, long linkId) {
@@ -187,7 +194,7 @@ class ChainReplicaTest {
             ChainReplica head = replica("n1", THREE);
             head.start(0);
 
-            assertThat(sentOn(head.onLinkUp(DOWN), DOWN)).containsExactly(new Frame.Hello(1, "n1"));
+            assertThat(sentOn(head.onLinkUp(DOWN), DOWN)).containsExactly(new Frame.Hello(1, "n1", 0));
         }
 
         @Test
@@ -196,9 +203,9 @@ class ChainReplicaTest {
             durableLog.put(2L, entry(2));
             ChainReplica middle = new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1);
 
-            Effects effects = middle.onFrame(UP, new Frame.Hello(1, "n1"));
+            Effects effects = middle.onFrame(UP, new Frame.Hello(1, "n1", 0));
 
-            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Position(1, 2, 1),
+            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Position(1, 2, 1, 1),
                     new Frame.Ack(1, 1, new long[] {2}));
         }
 
@@ -206,7 +213,7 @@ class ChainReplicaTest {
         void hello_from_a_node_that_is_not_the_predecessor_is_refused() {
             ChainReplica tail = replica("n3", THREE);
 
-            Effects effects = tail.onFrame(UP, new Frame.Hello(1, "n1"));
+            Effects effects = tail.onFrame(UP, new Frame.Hello(1, "n1", 0));
 
             assertThat(closes(effects, UP)).isTrue();
             assertThat(sentOn(effects, UP)).isEmpty();
@@ -221,39 +228,99 @@ class ChainReplicaTest {
             head.start(0);
             head.onLinkUp(DOWN);
 
-            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 3, 1));
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 3, 1, 0));
 
-            assertThat(sentOn(effects, DOWN)).singleElement().isInstanceOfSatisfying(Frame.Entries.class,
-                    frame -> assertThat(frame.entries()).containsExactly(entry(4), entry(5)));
+            assertThat(sentOn(effects, DOWN)).containsExactly(new Frame.Truncate(1, 3),
+                    new Frame.Entries(1, List.of(entry(4), entry(5))));
             assertThat(head.status().downstream().handshakePosition()).isEqualTo(3);
             assertThat(head.status().downstream().handshakeResendThrough()).isEqualTo(5);
         }
 
         @Test
-        void a_successor_whose_log_is_ahead_is_diverged_and_gets_nothing() {
+        void a_successor_whose_log_is_ahead_is_told_to_discard_its_uncommitted_entries() {
             durableLog.put(1L, entry(1));
-            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 1, 1, 1);
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 1, 1, 1));
             head.start(0);
             head.onLinkUp(DOWN);
 
-            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 1));
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 1, 1));
+
+            assertThat(sentOn(effects, DOWN)).containsExactly(new Frame.Truncate(1, 1));
+            assertThat(head.status().downstream().state()).isEqualTo("hello_sent");
+        }
+
+        @Test
+        void a_successor_with_another_entry_epoch_at_its_last_seq_is_told_to_truncate_to_its_commit() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 2, 1, 1));
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 7, 1));
+            assertThat(sentOn(effects, DOWN)).containsExactly(new Frame.Truncate(1, 1));
+
+            Effects resumed = head.onFrame(DOWN, new Frame.Position(1, 1, 1, 1));
+            assertThat(sentOn(resumed, DOWN)).containsExactly(new Frame.Truncate(1, 1),
+                    new Frame.Entries(1, List.of(entry(2))));
+        }
+
+        @Test
+        void a_successor_diverging_within_its_committed_entries_gets_nothing() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 2, 1, 1));
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 7, 2));
 
             assertThat(sentOn(effects, DOWN)).isEmpty();
             assertThat(head.status().downstream().state()).isEqualTo("diverged");
         }
 
         @Test
-        void a_successor_with_another_entry_epoch_at_its_last_seq_is_diverged() {
+        void a_successor_discards_entries_after_the_truncate_point_and_reports_again() {
+            LogEntry foreign = LogEntry.create(2, 1, Op.PUT, bytes("old-head"), bytes("never acked"));
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, foreign);
+            ChainReplica tail = leased(new ChainReplica("n3", THREE, LIMITS, reader, 2, 1, 1));
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 1));
+
+            Effects effects = tail.onFrame(UP, new Frame.Truncate(1, 1));
+
+            assertThat(effects.persists()).first().satisfies(p -> assertThat(p.truncateAfter()).isEqualTo(1));
+            assertThat(sentOn(effects, UP)).first().isEqualTo(new Frame.Position(1, 1, 1, 1));
+            assertThat(tail.status().acceptedSeq()).isEqualTo(1);
+        }
+
+        @Test
+        void a_truncate_below_the_committed_seq_is_refused() {
             durableLog.put(1L, entry(1));
             durableLog.put(2L, entry(2));
-            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 2, 1, 1);
-            head.start(0);
-            head.onLinkUp(DOWN);
+            ChainReplica middle = leased(new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 2));
+            middle.start(0);
+            middle.onFrame(UP, new Frame.Hello(1, "n1", 2));
 
-            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 7));
+            Effects effects = middle.onFrame(UP, new Frame.Truncate(1, 1));
 
-            assertThat(sentOn(effects, DOWN)).isEmpty();
-            assertThat(head.status().downstream().state()).isEqualTo("diverged");
+            assertThat(effects.persists()).isEmpty();
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(middle.status().acceptedSeq()).isEqualTo(2);
+        }
+
+        @Test
+        void durability_reported_for_persists_before_a_truncation_is_ignored() {
+            ChainReplica tail = linkedSuccessor("n3");
+            tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+            long beforeTruncation = tail.persistsIssued();
+            tail.onFrame(UP, new Frame.Truncate(1, 0));
+
+            Effects stale = tail.onDurable(beforeTruncation, 2, 2);
+
+            assertThat(stale.isEmpty()).isTrue();
+            assertThat(tail.committedSeq()).isZero();
         }
 
         @Test
@@ -347,7 +414,7 @@ class ChainReplicaTest {
             ChainReplica middle = linkedSuccessor("n2");
             middle.start(0);
             middle.onLinkUp(DOWN);
-            middle.onFrame(DOWN, new Frame.Position(1, 0, 0));
+            middle.onFrame(DOWN, new Frame.Position(1, 0, 0, 0));
             makeDurable(middle, middle.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2)))));
 
             Effects effects = middle.onFrame(DOWN, new Frame.Ack(1, 2, new long[] {2}));
@@ -370,17 +437,17 @@ class ChainReplicaTest {
         @Test
         void the_window_limits_entries_sent_beyond_what_the_successor_made_durable() {
             ReplicaLimits narrow = new ReplicaLimits(100, 2, 1 << 20, 1_000, 200);
-            ChainReplica head = new ChainReplica("n1", THREE, narrow, reader, 0, 0, 0);
+            ChainReplica head = leased(new ChainReplica("n1", THREE, narrow, reader, 0, 0, 0));
             head.start(0);
             head.onLinkUp(DOWN);
-            head.onFrame(DOWN, new Frame.Position(1, 0, 0));
+            head.onFrame(DOWN, new Frame.Position(1, 0, 0, 0));
             Effects accepted = Effects.NONE;
             for (int i = 0; i < 5; i++) {
                 accepted = head.onClientWrite(0, i, Op.PUT, bytes("k"), bytes("v"));
                 durableLog.put((long) i + 1, accepted.persists().get(0).append().get(0));
             }
 
-            List<Frame> sent = sentOn(head.onDurable(5, 0), DOWN);
+            List<Frame> sent = sentOn(head.onDurable(head.persistsIssued(), 5, 0), DOWN);
             assertThat(sent).singleElement().isInstanceOfSatisfying(Frame.Entries.class,
                     f -> assertThat(f.lastSeq()).isEqualTo(2));
 
@@ -416,24 +483,120 @@ class ChainReplicaTest {
         }
 
         @Test
-        void a_node_that_becomes_tail_commits_what_its_log_holds() {
+        void a_node_that_becomes_tail_commits_its_log_once_the_handshake_validated_it() {
             durableLog.put(1L, entry(1));
             durableLog.put(2L, entry(2));
-            ChainReplica middle = new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1);
+            ChainReplica middle = leased(new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1));
             middle.start(0);
 
             Effects effects = middle.onConfiguration(0, ChainConfiguration.of(2, List.of(N1, N2)));
 
             assertThat(middle.role()).isEqualTo(Role.TAIL);
-            assertThat(effects.persists()).containsExactly(new Effect.Persist(List.of(), 2));
+            assertThat(effects.persists()).singleElement()
+                    .satisfies(p -> assertThat(p.configuration().epoch()).isEqualTo(2));
             assertThat(closes(effects, DOWN)).as("the old successor link is closed").isTrue();
+
+            middle.onFrame(UP, new Frame.Hello(2, "n1", 1));
+            Effects validated = middle.onFrame(UP, new Frame.Truncate(2, 2));
+
+            assertThat(validated.persists()).containsExactly(new Effect.Persist(List.of(), 2));
+        }
+
+        @Test
+        void writes_waiting_at_a_node_that_stops_being_head_have_an_unknown_outcome() {
+            ChainReplica head = streamingHead();
+            head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
+
+            Effects effects = head.onConfiguration(0, ChainConfiguration.of(2, List.of(N2, N3)));
+
+            assertThat(effects.replies()).singleElement().satisfies(reply -> assertThat(reply.outcome())
+                    .isInstanceOf(WriteOutcome.OutcomeUnknown.class));
         }
 
         @Test
         void storage_reporting_durability_beyond_what_was_accepted_is_a_bug() {
             ChainReplica head = streamingHead();
 
-            assertThatThrownBy(() -> head.onDurable(1, 0)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> head.onDurable(0, 1, 0)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Nested
+    class LeasesAndReads {
+
+        @Test
+        void a_head_without_a_lease_rejects_writes_without_assigning_a_seq() {
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 0, 0, 0);
+            head.start(0);
+
+            Effects effects = head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
+
+            assertThat(effects.replies()).singleElement().satisfies(reply -> assertThat(reply.outcome())
+                    .isInstanceOf(WriteOutcome.Rejected.class));
+            assertThat(effects.persists()).isEmpty();
+        }
+
+        @Test
+        void a_lease_runs_out_at_its_end() {
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 0, 0, 0);
+            head.start(0);
+            head.onLease(0, 1_000);
+
+            assertThat(head.onClientWrite(999, 7, Op.PUT, bytes("a"), bytes("x")).persists()).hasSize(1);
+            assertThat(head.onClientWrite(1_000, 8, Op.PUT, bytes("a"), bytes("x")).replies()).singleElement()
+                    .satisfies(reply -> assertThat(reply.outcome()).isInstanceOf(WriteOutcome.Rejected.class));
+        }
+
+        @Test
+        void a_node_without_a_configuration_rejects_writes_and_reads() {
+            ChainReplica fresh = leased(new ChainReplica("n1", ChainConfiguration.NONE, LIMITS, reader, 0, 0, 0));
+
+            assertThat(fresh.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x")).replies()).singleElement()
+                    .satisfies(reply -> assertThat(reply.outcome()).isInstanceOf(WriteOutcome.Rejected.class));
+            assertThat(fresh.readDecision(0)).isInstanceOf(ReadDecision.Unavailable.class);
+        }
+
+        @Test
+        void reads_at_a_non_tail_are_redirected_to_the_tail() {
+            assertThat(replica("n1", THREE).readDecision(0)).isEqualTo(new ReadDecision.Redirect(N3));
+        }
+
+        @Test
+        void the_tail_serves_reads_only_with_a_lease() {
+            ChainReplica tail = new ChainReplica("n3", THREE, LIMITS, reader, 0, 0, 0);
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 0));
+            tail.onFrame(UP, new Frame.Truncate(1, 0));
+
+            assertThat(tail.readDecision(0)).isInstanceOf(ReadDecision.Unavailable.class);
+            tail.onLease(0, 500);
+            assertThat(tail.readDecision(499)).isEqualTo(ReadDecision.SERVE);
+            assertThat(tail.readDecision(500)).isInstanceOf(ReadDecision.Unavailable.class);
+        }
+
+        @Test
+        void a_tail_serves_no_read_before_its_predecessor_validated_its_log() {
+            ChainReplica tail = replica("n3", THREE);
+            tail.start(0);
+
+            assertThat(tail.readDecision(0)).isInstanceOf(ReadDecision.Unavailable.class);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 0));
+            assertThat(tail.readDecision(0)).isInstanceOf(ReadDecision.Unavailable.class);
+            tail.onFrame(UP, new Frame.Truncate(1, 0));
+            assertThat(tail.readDecision(0)).isEqualTo(ReadDecision.SERVE);
+        }
+
+        @Test
+        void a_lagging_tail_serves_no_read_until_it_has_committed_what_its_predecessor_had() {
+            ChainReplica tail = replica("n3", THREE);
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 2));
+            tail.onFrame(UP, new Frame.Truncate(1, 0));
+            assertThat(tail.readDecision(0)).isInstanceOf(ReadDecision.Unavailable.class);
+
+            makeDurable(tail, tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2)))));
+
+            assertThat(tail.readDecision(0)).isEqualTo(ReadDecision.SERVE);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.catena.node.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import io.catena.config.ChainConfiguration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,82 @@ class ChainScenarioTest {
             for (ScenarioCluster.Node node : scenario.nodes.values()) {
                 assertThat(node.log).as("seed %d: log of %s", seed, node.id).isEqualTo(head.log);
                 assertThat(node.committedSeq).isEqualTo(head.log.isEmpty() ? 0 : head.log.lastKey());
+            }
+        }
+    }
+
+    @Test
+    void after_a_head_failure_the_new_chain_commits_and_the_returning_old_head_drops_its_unseen_writes() {
+        for (int seed = 0; seed < 40; seed++) {
+            ScenarioCluster scenario = new ScenarioCluster(seed);
+            for (int i = 0; i < 20; i++) {
+                scenario.write("k" + i, "before-" + i);
+                scenario.step();
+                scenario.step();
+            }
+            scenario.crash("n1");
+            scenario.install(ChainConfiguration.of(2, List.of(ChainReplicaTest.N2, ChainReplicaTest.N3)));
+            for (int i = 0; i < 20; i++) {
+                scenario.write("k" + i, "after-" + i);
+                scenario.step();
+            }
+            scenario.runToQuiescence();
+            scenario.restart("n1");
+            scenario.install(ChainConfiguration.of(3,
+                    List.of(ChainReplicaTest.N2, ChainReplicaTest.N3, ChainReplicaTest.N1)));
+            scenario.runToQuiescence();
+
+            scenario.assertChainConverged();
+            scenario.assertAcknowledgedWritesPresent();
+        }
+    }
+
+    @Test
+    void after_a_tail_failure_the_predecessor_commits_what_it_holds_and_the_old_tail_rejoins() {
+        for (int seed = 0; seed < 40; seed++) {
+            ScenarioCluster scenario = new ScenarioCluster(seed);
+            for (int i = 0; i < 20; i++) {
+                scenario.write("k" + i, "v" + i);
+                scenario.step();
+                scenario.step();
+            }
+            scenario.crash("n3");
+            scenario.install(ChainConfiguration.of(2, List.of(ChainReplicaTest.N1, ChainReplicaTest.N2)));
+            scenario.runToQuiescence();
+            scenario.restart("n3");
+            scenario.install(ChainConfiguration.of(3,
+                    List.of(ChainReplicaTest.N1, ChainReplicaTest.N2, ChainReplicaTest.N3)));
+            for (int i = 0; i < 10; i++) {
+                scenario.write("x" + i, "v" + i);
+            }
+            scenario.runToQuiescence();
+
+            scenario.assertChainConverged();
+            scenario.assertAcknowledgedWritesPresent();
+            for (long request = 21; request <= 30; request++) {
+                assertThat(scenario.outcomes.get(request)).isInstanceOf(WriteOutcome.Committed.class);
+            }
+        }
+    }
+
+    @Test
+    void after_a_middle_failure_the_neighbours_link_and_nothing_is_lost() {
+        for (int seed = 0; seed < 40; seed++) {
+            ScenarioCluster scenario = new ScenarioCluster(seed);
+            for (int i = 0; i < 30; i++) {
+                scenario.write("k" + i, "v" + i);
+                scenario.step();
+                if (i == 15) {
+                    scenario.crash("n2");
+                    scenario.install(ChainConfiguration.of(2, List.of(ChainReplicaTest.N1, ChainReplicaTest.N3)));
+                }
+            }
+            scenario.runToQuiescence();
+
+            scenario.assertChainConverged();
+            scenario.assertAcknowledgedWritesPresent();
+            for (long request = 1; request <= 30; request++) {
+                assertThat(scenario.outcomes.get(request)).isInstanceOf(WriteOutcome.Committed.class);
             }
         }
     }

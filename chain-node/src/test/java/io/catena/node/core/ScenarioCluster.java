@@ -30,6 +30,8 @@ final class ScenarioCluster {
         final String id;
         final TreeMap<Long, LogEntry> log = new TreeMap<>();
         long committedSeq;
+        long persistCount;
+        ChainConfiguration storedConfiguration = THREE;
         ChainReplica replica;
 
         Node(String id) {
@@ -44,6 +46,8 @@ final class ScenarioCluster {
     final Map<String, Node> nodes = new LinkedHashMap<>();
     final List<Event> queue = new ArrayList<>();
     final Map<Long, WriteOutcome> outcomes = new HashMap<>();
+    final Map<Long, String> written = new HashMap<>();
+    ChainConfiguration current = THREE;
     final Map<String, String> linkPeers = new HashMap<>();
     final Random random;
     long nextInboundId = -1;
@@ -53,22 +57,31 @@ final class ScenarioCluster {
     ScenarioCluster(long seed) {
         this.random = new Random(seed);
         for (NodeDescriptor descriptor : THREE.chain()) {
-            Node node = new Node(descriptor.id());
-            nodes.put(node.id, node);
-            boot(node);
+            nodes.put(descriptor.id(), new Node(descriptor.id()));
         }
+        nodes.values().forEach(this::boot);
     }
 
     void boot(Node node) {
         long applied = node.log.isEmpty() ? 0 : node.log.lastKey();
         long epoch = node.log.isEmpty() ? 0 : node.log.lastEntry().getValue().entryEpoch();
-        node.replica = new ChainReplica(node.id, THREE, LIMITS, seq -> Optional.ofNullable(node.log.get(seq)),
+        node.replica = new ChainReplica(node.id, node.storedConfiguration, LIMITS, seq -> Optional.ofNullable(node.log.get(seq)),
                 applied, epoch, node.committedSeq);
+        node.persistCount = 0;
+        node.replica.onLease(nowMs, Long.MAX_VALUE);
         apply(node, node.replica.start(nowMs));
     }
 
     void apply(Node node, Effects effects) {
         for (Effect.Persist persist : effects.persists()) {
+            if (persist.configuration() != null) {
+                node.storedConfiguration = persist.configuration();
+            }
+            if (persist.truncateAfter() >= 0) {
+                assertThat(persist.truncateAfter()).as("never truncate committed entries")
+                        .isGreaterThanOrEqualTo(node.committedSeq);
+                node.log.tailMap(persist.truncateAfter(), false).clear();
+            }
             for (LogEntry entry : persist.append()) {
                 assertThat(node.log.isEmpty() ? 1 : node.log.lastKey() + 1).isEqualTo(entry.seq());
                 node.log.put(entry.seq(), entry);
@@ -76,10 +89,11 @@ final class ScenarioCluster {
             node.committedSeq = Math.max(node.committedSeq, persist.commitUpTo());
             long applied = node.log.isEmpty() ? 0 : node.log.lastKey();
             long committed = node.committedSeq;
+            long count = ++node.persistCount;
             ChainReplica owner = node.replica;
             enqueue(node.id, node.id + "/storage", () -> {
                 if (owner == node.replica) {
-                    apply(node, node.replica.onDurable(applied, committed));
+                    apply(node, node.replica.onDurable(count, applied, committed));
                 }
             });
         }
@@ -92,12 +106,24 @@ final class ScenarioCluster {
     }
 
     void network(Node from, Effect effect) {
-        if (effect instanceof Effect.Connect connect) {
+        if (effect instanceof Effect.Connect connect && nodes.get(connect.successor().id()).replica == null) {
+            ChainReplica replica = from.replica;
+            enqueue(from.id, from.id + "#" + connect.linkId(), () -> {
+                if (replica == from.replica) {
+                    apply(from, from.replica.onLinkDown(nowMs, connect.linkId()));
+                }
+            });
+        } else if (effect instanceof Effect.Connect connect) {
             String to = connect.successor().id();
             long inbound = nextInboundId--;
             linkPeers.put(from.id + "#" + connect.linkId(), to + "#" + inbound);
             linkPeers.put(to + "#" + inbound, from.id + "#" + connect.linkId());
-            enqueue(from.id, from.id + "#" + connect.linkId(), () -> apply(from, from.replica.onLinkUp(connect.linkId())));
+            ChainReplica replica = from.replica;
+            enqueue(from.id, from.id + "#" + connect.linkId(), () -> {
+                if (replica == from.replica) {
+                    apply(from, from.replica.onLinkUp(connect.linkId()));
+                }
+            });
         } else if (effect instanceof Effect.Send send) {
             String peer = linkPeers.get(from.id + "#" + send.linkId());
             if (peer != null) {
@@ -105,7 +131,7 @@ final class ScenarioCluster {
                 Node to = nodes.get(parts[0]);
                 long linkId = Long.parseLong(parts[1]);
                 enqueue(to.id, from.id + "#" + send.linkId(), () -> {
-                    if (linkPeers.containsKey(peer)) {
+                    if (linkPeers.containsKey(peer) && to.replica != null) {
                         apply(to, to.replica.onFrame(linkId, send.frame()));
                     }
                 });
@@ -165,14 +191,21 @@ final class ScenarioCluster {
     boolean tick() {
         nowMs += LIMITS.reconnectDelayMs();
         for (Node node : nodes.values()) {
-            apply(node, node.replica.onTick(nowMs));
+            if (node.replica != null) {
+                apply(node, node.replica.onTick(nowMs));
+            }
         }
         return !queue.isEmpty();
     }
 
     long write(String key, String value) {
         long requestId = nextRequestId++;
-        Node head = nodes.get("n1");
+        written.put(requestId, key + "=" + value);
+        Node head = nodes.get(current.head().id());
+        if (head.replica == null) {
+            outcomes.put(requestId, new WriteOutcome.Rejected("head is down"));
+            return requestId;
+        }
         apply(head, head.replica.onClientWrite(nowMs, requestId, Op.PUT, key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8)));
         return requestId;
@@ -193,6 +226,41 @@ final class ScenarioCluster {
 
     void restart(String id) {
         boot(nodes.get(id));
+    }
+
+    /** The master's push: every live node hears the new configuration. */
+    void install(ChainConfiguration next) {
+        current = next;
+        for (Node node : nodes.values()) {
+            if (node.replica != null) {
+                apply(node, node.replica.onConfiguration(nowMs, next));
+            }
+        }
+    }
+
+    /** Every write answered Committed(seq) is at that seq, with its value, in every log of the chain. */
+    void assertAcknowledgedWritesPresent() {
+        outcomes.forEach((request, outcome) -> {
+            if (outcome instanceof WriteOutcome.Committed committed) {
+                for (NodeDescriptor member : current.chain()) {
+                    LogEntry entry = nodes.get(member.id()).log.get(committed.seq());
+                    assertThat(entry).as("acknowledged request %d at %s", request, member.id()).isNotNull();
+                    assertThat(new String(entry.key(), StandardCharsets.UTF_8) + "="
+                            + new String(entry.value(), StandardCharsets.UTF_8)).isEqualTo(written.get(request));
+                }
+            }
+        });
+    }
+
+    /** The chain's logs are identical and fully committed. */
+    void assertChainConverged() {
+        Node head = nodes.get(current.head().id());
+        for (NodeDescriptor member : current.chain()) {
+            Node node = nodes.get(member.id());
+            assertThat(node.log).as("log of %s", node.id).isEqualTo(head.log);
+            assertThat(node.committedSeq).as("committed at %s", node.id)
+                    .isEqualTo(head.log.isEmpty() ? 0 : head.log.lastKey());
+        }
     }
 
     void assertConverged(int writes) {

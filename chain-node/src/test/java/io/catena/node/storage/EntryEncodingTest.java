@@ -3,11 +3,16 @@ package io.catena.node.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.catena.config.ChainConfiguration;
+import io.catena.config.ControlPlaneJson;
+import io.catena.config.HostPort;
+import io.catena.config.NodeDescriptor;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EntryEncodingTest {
@@ -129,5 +134,37 @@ class EntryEncodingTest {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aConfigurationRoundTripsWithItsChainOrderAndLearners() {
+        ChainConfiguration configuration =
+                new ChainConfiguration(7, List.of(node("n2"), node("n1")), List.of(node("n3")));
+
+        byte[] stored = EntryEncoding.encodeConfiguration(configuration);
+
+        assertThat(EntryEncoding.decodeConfiguration(ByteBuffer.wrap(stored))).isEqualTo(configuration);
+    }
+
+    @Test
+    void aConfigurationIsStoredAsItsControlPlaneJson() {
+        ChainConfiguration configuration = ChainConfiguration.of(2, List.of(node("n1")));
+
+        String stored = new String(EntryEncoding.encodeConfiguration(configuration), StandardCharsets.UTF_8);
+
+        assertThat(stored).isEqualTo(ControlPlaneJson.toJson(configuration).encode());
+    }
+
+    @Test
+    void anUnreadableStoredConfigurationIsReportedAsCorruption() {
+        assertThatThrownBy(() -> EntryEncoding.decodeConfiguration(utf8("{\"epoch\": 1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("configuration");
+        assertThatThrownBy(() -> EntryEncoding.decodeConfiguration(utf8("{\"epoch\": 1, \"chain\": []}")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    private static NodeDescriptor node(String id) {
+        return new NodeDescriptor(id, HostPort.parse("127.0.0.1:8080"), HostPort.parse("127.0.0.1:9090"));
     }
 }

@@ -2,6 +2,7 @@ package io.catena.node.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,7 @@ class InMemoryStorageTest extends StorageContractTest {
         storage.submit(persist(1));
 
         assertThat(listener.reports()).containsExactly(new Report(1, 0), new Report(1, 1));
+        assertThat(listener.counts()).containsExactly(1L, 2L);
         assertThat(listener.threads()).containsOnly(Thread.currentThread().getName());
     }
 
@@ -53,13 +55,23 @@ class InMemoryStorageTest extends StorageContractTest {
     }
 
     @Test
+    void aFailedTruncationChangesNothing() {
+        storage.submit(persist(1, put(1, "a", "1"), put(2, "b", "2")));
+
+        storage.submit(new Effect.Persist(List.of(put(2, "x", "x")), 0, 0, null));
+
+        assertThat(listener.failures()).hasSize(1);
+        assertThat(readLog(storage, 1, 10)).containsExactly(put(1, "a", "1"), put(2, "b", "2"));
+    }
+
+    @Test
     void aListenerMayReadTheStorageFromItsCallback() {
         Recording inner = new Recording();
         storage.setDurabilityListener(new DurabilityListener() {
             @Override
-            public void durable(long appliedSeq, long committedSeq) {
+            public void durable(long persistCount, long appliedSeq, long committedSeq) {
                 assertThat(storage.entry(appliedSeq)).isPresent();
-                inner.durable(appliedSeq, committedSeq);
+                inner.durable(persistCount, appliedSeq, committedSeq);
             }
 
             @Override

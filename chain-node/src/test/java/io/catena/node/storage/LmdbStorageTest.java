@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,68 @@ class LmdbStorageTest extends StorageContractTest {
 
         listener.awaitDurable(persists, persists);
         assertThat(listener.reports()).hasSizeLessThan(persists / 2);
+        assertThat(listener.lastCount()).isEqualTo(persists);
+    }
+
+    @Test
+    void aGroupCommittedReportCountsThePersistsOfEveryBatchSoFar() {
+        for (long seq = 1; seq <= 2000; seq++) {
+            storage.submit(persist(0, put(seq, "k", "v")));
+        }
+
+        listener.awaitDurable(2000, 0);
+        // One entry per persist: the count of persists durable is the seq the log ends at, batch after batch.
+        List<Report> reports = listener.reports();
+        List<Long> counts = listener.counts();
+        for (int i = 0; i < reports.size(); i++) {
+            assertThat(counts.get(i)).isEqualTo(reports.get(i).appliedSeq());
+        }
+    }
+
+    @Test
+    void aTruncationInsideOneBatchIsAppliedInSubmitOrder() {
+        CountDownLatch release = new CountDownLatch(1);
+        Recording recording = new Recording();
+        Storage other = openHeldAfterFirstReport("held", recording, release);
+        other.submit(persist(0, put(1, "a", "1")));
+        recording.awaitCount(1);
+
+        other.submit(persist(1, put(2, "b", "old"), put(3, "c", "old")));
+        other.submit(new Effect.Persist(List.of(update(2, "b", "new"), update(3, "c", "new")), 1, 1, null));
+        other.submit(persist(3));
+        release.countDown();
+
+        recording.awaitDurable(3, 3);
+        assertThat(recording.counts()).as("the last three persists shared one batch").containsExactly(1L, 4L);
+        assertThat(other.get(bytes("b"))).map(StoredValue::value).contains(bytes("new"));
+        assertThat(other.get(bytes("c"))).map(StoredValue::value).contains(bytes("new"));
+    }
+
+    @Test
+    void aTruncationBelowACommitEarlierInTheSameBatchFailsTheWholeBatch() {
+        CountDownLatch release = new CountDownLatch(1);
+        Recording recording = new Recording();
+        Storage other = openHeldAfterFirstReport("held", recording, release);
+        other.submit(persist(0, put(1, "a", "1")));
+        recording.awaitCount(1);
+
+        other.submit(persist(2, put(2, "b", "2"), put(3, "c", "3")));
+        other.submit(truncate(1, 2));
+        release.countDown();
+
+        recording.awaitFailure();
+        assertThat(recording.counts()).containsExactly(1L);
+        other.close();
+        assertThat(openWithLimits("held", BATCH_ENTRIES_MAX, BATCH_BYTES_MAX).recovered()).isEqualTo(state(1, 1, 0));
+    }
+
+    @Test
+    void onlyAPersistWithNoAppendTruncationOrConfigurationIsCommitOnly() {
+        assertThat(LmdbStorage.isCommitOnly(persist(3))).isTrue();
+        assertThat(LmdbStorage.isCommitOnly(persist(3, put(4, "k", "v")))).isFalse();
+        assertThat(LmdbStorage.isCommitOnly(truncate(3, 3))).isFalse();
+        assertThat(LmdbStorage.isCommitOnly(
+                new Effect.Persist(List.of(), 3, Effect.Persist.NO_TRUNCATE, configuration(2, "n1")))).isFalse();
     }
 
     @Test
@@ -140,7 +204,7 @@ class LmdbStorageTest extends StorageContractTest {
         long lastDurable = recording.last() == null ? 0 : recording.last().appliedSeq();
         tiny.close();
         Storage larger = openWithLimits("tiny", 1, 1, 64L << 20);
-        assertThat(larger.recovered()).isEqualTo(new StoredState(lastDurable, lastDurable == 0 ? 0 : 1, lastDurable));
+        assertThat(larger.recovered()).isEqualTo(state(lastDurable, lastDurable == 0 ? 0 : 1, lastDurable));
     }
 
     @Test
@@ -149,7 +213,7 @@ class LmdbStorageTest extends StorageContractTest {
         AtomicBoolean closedFromCallback = new AtomicBoolean();
         other.setDurabilityListener(new DurabilityListener() {
             @Override
-            public void durable(long appliedSeq, long committedSeq) {
+            public void durable(long persistCount, long appliedSeq, long committedSeq) {
             }
 
             @Override
@@ -172,8 +236,8 @@ class LmdbStorageTest extends StorageContractTest {
         Recording recording = new Recording();
         other.setDurabilityListener(new DurabilityListener() {
             @Override
-            public void durable(long appliedSeq, long committedSeq) {
-                recording.durable(appliedSeq, committedSeq);
+            public void durable(long persistCount, long appliedSeq, long committedSeq) {
+                recording.durable(persistCount, appliedSeq, committedSeq);
                 other.close();
             }
 
@@ -242,7 +306,7 @@ class LmdbStorageTest extends StorageContractTest {
         fast.close();
 
         Storage reopened = track(LmdbStorage.open(unsynced, NODE_ID, SyncPolicy.SYNC, MAP_BYTES, 16, 1 << 20));
-        assertThat(reopened.recovered()).isEqualTo(new StoredState(2, 1, 1));
+        assertThat(reopened.recovered()).isEqualTo(state(2, 1, 1));
     }
 
     @Test
@@ -253,6 +317,35 @@ class LmdbStorageTest extends StorageContractTest {
 
         listener.awaitDurable(4, 4);
         assertValue("k", 4, "fourth");
+    }
+
+    /**
+     * A storage whose listener holds the writer in its first report until {@code release}: whatever is submitted
+     * meanwhile is queued, and the writer takes it as one batch.
+     */
+    private Storage openHeldAfterFirstReport(String subdir, Recording recording, CountDownLatch release) {
+        Storage held = openWithLimits(subdir, BATCH_ENTRIES_MAX, BATCH_BYTES_MAX);
+        held.setDurabilityListener(new DurabilityListener() {
+            @Override
+            public void durable(long persistCount, long appliedSeq, long committedSeq) {
+                recording.durable(persistCount, appliedSeq, committedSeq);
+                awaitRelease(release);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                recording.failed(cause);
+            }
+        });
+        return held;
+    }
+
+    private static void awaitRelease(CountDownLatch release) {
+        try {
+            release.await(WAIT.toSeconds(), TimeUnit.SECONDS); // bounded: a failed test must not hang close()
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Storage openWithLimits(String subdir, int batchEntriesMax, long batchBytesMax) {

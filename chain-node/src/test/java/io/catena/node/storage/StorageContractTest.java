@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.catena.config.ChainConfiguration;
+import io.catena.config.HostPort;
+import io.catena.config.NodeDescriptor;
 import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
@@ -97,7 +100,7 @@ abstract class StorageContractTest {
 
         restart();
 
-        assertThat(storage.recovered()).isEqualTo(new StoredState(2, 1, 2));
+        assertThat(storage.recovered()).isEqualTo(state(2, 1, 2));
         assertThat(storage.entry(2)).contains(put(2, "b", "2"));
         assertValue("a", 1, "1");
         assertValue("b", 2, "2");
@@ -110,7 +113,7 @@ abstract class StorageContractTest {
 
         restart();
 
-        assertThat(storage.recovered()).isEqualTo(new StoredState(2, 1, 1));
+        assertThat(storage.recovered()).isEqualTo(state(2, 1, 1));
         assertThat(storage.entry(2)).contains(put(2, "b", "2"));
         assertThat(storage.get(bytes("b"))).isEmpty();
     }
@@ -135,7 +138,7 @@ abstract class StorageContractTest {
 
         restart();
 
-        assertThat(storage.recovered()).isEqualTo(new StoredState(3, 4, 1));
+        assertThat(storage.recovered()).isEqualTo(state(3, 4, 1));
     }
 
     // ---- appending and reading the log ----
@@ -248,7 +251,7 @@ abstract class StorageContractTest {
     }
 
     @Test
-    void aPersistWithNothingNewIsStillReportedDurable() {
+    void aPersistWithNothingNewIsStillReportedDurableAndCounted() {
         storage.submit(persist(1, put(1, "a", "1")));
         listener.awaitDurable(1, 1);
 
@@ -256,6 +259,167 @@ abstract class StorageContractTest {
 
         listener.awaitReports(2);
         assertThat(listener.last()).isEqualTo(new Report(1, 1));
+        assertThat(listener.lastCount()).isEqualTo(2);
+    }
+
+    // ---- truncating the log ----
+
+    @Test
+    void aTruncationDiscardsTheEntriesAfterItAndTheNextAppendContinuesThere() {
+        storage.submit(persist(1, put(1, "a", "1"), put(2, "b", "2"), put(3, "c", "3")));
+        listener.awaitDurable(3, 1);
+
+        storage.submit(truncate(1, 1));
+        listener.awaitDurable(1, 1);
+        storage.submit(persist(1, entry(2, 2, "b")));
+
+        listener.awaitDurable(2, 1);
+        assertThat(readLog(storage, 1, 10)).containsExactly(put(1, "a", "1"), entry(2, 2, "b"));
+        assertThat(storage.entry(3)).isEmpty();
+    }
+
+    @Test
+    void aTruncationSurvivesReopenAndTheLogContinuesAfterIt() {
+        storage.submit(persist(1, entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 2, "c")));
+        storage.submit(truncate(2, 1));
+        listener.awaitCount(2);
+
+        restart();
+
+        assertThat(storage.recovered()).isEqualTo(state(2, 1, 1));
+        assertThat(storage.entry(3)).isEmpty();
+        storage.submit(persist(3, entry(3, 3, "c")));
+        listener.awaitDurable(3, 3);
+        assertThat(storage.entry(3)).contains(entry(3, 3, "c"));
+    }
+
+    @Test
+    void aTruncationAfterSeqZeroEmptiesAnUncommittedLog() {
+        storage.submit(persist(0, put(1, "a", "1"), put(2, "b", "2")));
+        storage.submit(truncate(0, 0));
+        listener.awaitDurable(0, 0);
+
+        restart();
+
+        assertThat(storage.recovered()).isEqualTo(StoredState.EMPTY);
+    }
+
+    @Test
+    void truncatingBelowTheCommittedSeqFailsTheWriterAndChangesNothing() {
+        storage.submit(persist(2, put(1, "a", "1"), put(2, "b", "2"), put(3, "c", "3")));
+        listener.awaitDurable(3, 2);
+
+        storage.submit(new Effect.Persist(List.of(entry(2, 2, "x")), 0, 1, configuration(5, "n1")));
+
+        listener.awaitFailure();
+        assertThat(listener.failures()).singleElement().isInstanceOf(IllegalStateException.class);
+        assertThat(listener.last()).isEqualTo(new Report(3, 2));
+        restart();
+        assertThat(storage.recovered()).isEqualTo(state(3, 1, 2));
+        assertThat(readLog(storage, 1, 10)).containsExactly(put(1, "a", "1"), put(2, "b", "2"), put(3, "c", "3"));
+        assertValue("b", 2, "2");
+    }
+
+    @Test
+    void truncatingPastTheEndOfTheLogFailsTheWriter() {
+        storage.submit(persist(0, put(1, "a", "1")));
+        listener.awaitDurable(1, 0);
+
+        storage.submit(truncate(5, 0));
+
+        listener.awaitFailure();
+        assertThat(listener.failures()).singleElement().isInstanceOf(IllegalStateException.class);
+        restart();
+        assertThat(storage.recovered()).isEqualTo(state(1, 1, 0));
+    }
+
+    @Test
+    void onePersistMayTruncateAppendAndCommit() {
+        storage.submit(persist(1, put(1, "a", "1"), put(2, "b", "old"), put(3, "c", "old")));
+        listener.awaitDurable(3, 1);
+
+        storage.submit(new Effect.Persist(List.of(update(2, "b", "new"), update(3, "c", "new")), 3, 1, null));
+
+        listener.awaitDurable(3, 3);
+        assertValue("b", 2, "new");
+        assertValue("c", 3, "new");
+        restart();
+        assertThat(storage.recovered()).isEqualTo(state(3, 2, 3));
+    }
+
+    @Test
+    void persistsSubmittedBackToBackAroundATruncationApplyInOrder() {
+        storage.submit(persist(1, put(1, "a", "1"), put(2, "b", "old"), put(3, "c", "old")));
+        storage.submit(new Effect.Persist(List.of(update(2, "b", "new")), 1, 1, null));
+        storage.submit(persist(3, update(3, "c", "new")));
+
+        listener.awaitDurable(3, 3);
+        assertThat(listener.lastCount()).isEqualTo(3);
+        assertValue("b", 2, "new");
+        assertValue("c", 3, "new");
+        assertThat(readLog(storage, 1, 3)).extracting(LogEntry::entryEpoch).containsExactly(1L, 2L, 2L);
+    }
+
+    // ---- the configuration ----
+
+    @Test
+    void aConfigurationPersistedIsRecoveredAfterReopen() {
+        ChainConfiguration accepted = new ChainConfiguration(4, nodes("n1", "n2"), nodes("n3"));
+        storage.submit(new Effect.Persist(List.of(), 0, Effect.Persist.NO_TRUNCATE, accepted));
+        listener.awaitCount(1);
+
+        restart();
+
+        assertThat(storage.recovered()).isEqualTo(new StoredState(0, 0, 0, accepted));
+    }
+
+    @Test
+    void theLatestConfigurationPersistedWins() {
+        storage.submit(new Effect.Persist(List.of(), 0, Effect.Persist.NO_TRUNCATE, configuration(1, "n1", "n2")));
+        storage.submit(new Effect.Persist(List.of(), 0, Effect.Persist.NO_TRUNCATE, configuration(2, "n2")));
+        listener.awaitCount(2);
+
+        restart();
+
+        assertThat(storage.recovered().configuration()).isEqualTo(configuration(2, "n2"));
+    }
+
+    @Test
+    void aConfigurationIsKeptByPersistsWithoutOne() {
+        storage.submit(new Effect.Persist(List.of(put(1, "a", "1")), 1, Effect.Persist.NO_TRUNCATE,
+                configuration(3, "n1")));
+        storage.submit(persist(2, put(2, "b", "2")));
+        listener.awaitDurable(2, 2);
+
+        restart();
+
+        assertThat(storage.recovered()).isEqualTo(new StoredState(2, 1, 2, configuration(3, "n1")));
+    }
+
+    // ---- counting persists ----
+
+    @Test
+    void theLastReportCountsEveryPersistSubmitted() {
+        storage.submit(persist(0, put(1, "a", "1")));
+        storage.submit(persist(1));
+        storage.submit(persist(1, put(2, "b", "2")));
+
+        listener.awaitCount(3);
+        assertThat(listener.last()).isEqualTo(new Report(2, 1));
+        assertThat(listener.counts()).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates().allMatch(c -> c >= 1);
+    }
+
+    @Test
+    void aReopenedStorageCountsFromZeroAgain() {
+        storage.submit(persist(0, put(1, "a", "1")));
+        storage.submit(persist(1));
+        listener.awaitCount(2);
+        restart();
+
+        storage.submit(persist(1, put(2, "b", "2")));
+
+        listener.awaitDurable(2, 1);
+        assertThat(listener.counts()).containsExactly(1L);
     }
 
     // ---- keys and values ----
@@ -328,7 +492,7 @@ abstract class StorageContractTest {
         assertThat(listener.failures()).singleElement().isInstanceOf(IllegalStateException.class);
         assertThat(listener.last()).isEqualTo(new Report(2, 2));
         restart();
-        assertThat(storage.recovered()).isEqualTo(new StoredState(2, 1, 2));
+        assertThat(storage.recovered()).isEqualTo(state(2, 1, 2));
         assertThat(storage.entry(3)).isEmpty();
     }
 
@@ -384,6 +548,8 @@ abstract class StorageContractTest {
         }
 
         listener.awaitDurable(1000, 1000);
+        assertThat(listener.lastCount()).isEqualTo(1000);
+        assertThat(listener.counts()).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
         List<Report> reports = listener.reports();
         for (int i = 1; i < reports.size(); i++) {
             assertThat(reports.get(i).appliedSeq()).isGreaterThanOrEqualTo(reports.get(i - 1).appliedSeq());
@@ -448,6 +614,11 @@ abstract class StorageContractTest {
         return LogEntry.create(seq, entryEpoch, Op.PUT, bytes(key), bytes("v"));
     }
 
+    /** A PUT in entry epoch 2, as a new head would write over a discarded tail. */
+    static LogEntry update(long seq, String key, String value) {
+        return LogEntry.create(seq, 2, Op.PUT, bytes(key), bytes(value));
+    }
+
     static LogEntry delete(long seq, String key) {
         return LogEntry.create(seq, 1, Op.DELETE, bytes(key), LogEntry.NO_VALUE);
     }
@@ -456,18 +627,41 @@ abstract class StorageContractTest {
         return new Effect.Persist(List.of(entries), commitUpTo);
     }
 
+    static Effect.Persist truncate(long afterSeq, long commitUpTo) {
+        return new Effect.Persist(List.of(), commitUpTo, afterSeq, null);
+    }
+
+    static StoredState state(long appliedSeq, long lastEntryEpoch, long committedSeq) {
+        return new StoredState(appliedSeq, lastEntryEpoch, committedSeq, ChainConfiguration.NONE);
+    }
+
+    static ChainConfiguration configuration(long epoch, String... chainIds) {
+        return ChainConfiguration.of(epoch, nodes(chainIds));
+    }
+
+    static List<NodeDescriptor> nodes(String... ids) {
+        List<NodeDescriptor> nodes = new ArrayList<>();
+        for (String id : ids) {
+            int n = Integer.parseInt(id.substring(1));
+            nodes.add(new NodeDescriptor(id, new HostPort("127.0.0." + n, 8080), new HostPort("127.0.0." + n, 9090)));
+        }
+        return nodes;
+    }
+
     record Report(long appliedSeq, long committedSeq) {
     }
 
-    /** Records every report, with the thread it came on, for tests to await and inspect. */
+    /** Records every report (position and persist count), with the thread it came on, to await and inspect. */
     static final class Recording implements DurabilityListener {
         private final List<Report> reports = new ArrayList<>();
+        private final List<Long> counts = new ArrayList<>();
         private final List<Throwable> failures = new ArrayList<>();
         private final List<String> threads = new ArrayList<>();
 
         @Override
-        public synchronized void durable(long appliedSeq, long committedSeq) {
+        public synchronized void durable(long persistCount, long appliedSeq, long committedSeq) {
             reports.add(new Report(appliedSeq, committedSeq));
+            counts.add(persistCount);
             threads.add(Thread.currentThread().getName());
         }
 
@@ -491,6 +685,22 @@ abstract class StorageContractTest {
 
         synchronized Report last() {
             return reports.isEmpty() ? null : reports.get(reports.size() - 1);
+        }
+
+        synchronized List<Long> counts() {
+            return List.copyOf(counts);
+        }
+
+        /** The persist count of the last report, 0 before any. */
+        synchronized long lastCount() {
+            return counts.isEmpty() ? 0 : counts.get(counts.size() - 1);
+        }
+
+        /** Awaits the report that covers the first {@code persistCount} persists. */
+        void awaitCount(long persistCount) {
+            eventually().until(() -> lastCount() >= persistCount || !failures().isEmpty());
+            assertThat(failures()).as("writer failures").isEmpty();
+            assertThat(lastCount()).isEqualTo(persistCount);
         }
 
         void awaitDurable(long appliedSeq, long committedSeq) {

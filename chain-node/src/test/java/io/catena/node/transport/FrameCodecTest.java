@@ -27,8 +27,9 @@ class FrameCodecTest {
     @Test
     void every_frame_type_survives_encoding_unchanged() {
         List<Frame> frames = List.of(
-                new Frame.Hello(3, "n1"),
-                new Frame.Position(3, 42, 2),
+                new Frame.Hello(3, "n1", 40),
+                new Frame.Position(3, 42, 2, 40),
+                new Frame.Truncate(3, 40),
                 new Frame.Entries(3, List.of(entry(1, "a", "x"), entry(2, "b", ""),
                         LogEntry.create(3, 3, Op.DELETE, new byte[] {1, 2}, LogEntry.NO_VALUE))),
                 new Frame.Ack(3, 40, new long[] {42, 41}));
@@ -50,7 +51,7 @@ class FrameCodecTest {
 
     @Test
     void a_truncated_frame_is_a_format_error() {
-        Buffer encoded = FrameCodec.encode(new Frame.Position(1, 5, 1));
+        Buffer encoded = FrameCodec.encode(new Frame.Position(1, 5, 1, 0));
 
         assertThatThrownBy(() -> FrameCodec.decode(encoded.slice(4, encoded.length() - 3)))
                 .isInstanceOf(FrameFormatException.class).hasMessageContaining("truncated");
@@ -73,7 +74,7 @@ class FrameCodecTest {
 
     @Test
     void trailing_bytes_after_a_frame_are_a_format_error() {
-        Buffer encoded = FrameCodec.encode(new Frame.Hello(1, "n1")).appendByte((byte) 0);
+        Buffer encoded = FrameCodec.encode(new Frame.Hello(1, "n1", 0)).appendByte((byte) 0);
 
         assertThatThrownBy(() -> FrameCodec.decode(encoded.slice(4, encoded.length())))
                 .isInstanceOf(FrameFormatException.class).hasMessageContaining("trailing");

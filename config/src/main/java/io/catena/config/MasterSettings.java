@@ -1,0 +1,113 @@
+package io.catena.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the configuration master runs with. Every field has a documented default and a checked range; units
+ * go last in names. Load with {@link #load(SettingsSource)}, which reports every invalid value at once.
+ *
+ * <p>The master serves its HTTP API on {@code http} (nodes report there, operators read {@code GET /chain}),
+ * joins the membership cluster as a full member on {@code hazelcastBind}, and keeps its last configuration in
+ * {@code dataDir}. The lease rules (DESIGN.md §4): a node in the chain holds a lease of {@code leaseMs} from each
+ * report; the master removes it only {@code leaseMs + leaseMarginMs} after the last lease it granted; a node silent
+ * for {@code reportTimeoutMs} is suspected, which must come before its lease runs out.
+ *
+ * @param id                       this master's stable id (key {@code id}; default {@code m1})
+ * @param http                     where the HTTP API listens and the address nodes report to; also the local
+ *                                 address of the master's outgoing pushes (required; the demo uses
+ *                                 {@code 127.0.0.1:7000})
+ * @param hazelcastBind            where this master's membership endpoint listens, an IPv4 {@code ip:port}
+ *                                 (required)
+ * @param hazelcastSeeds           membership addresses to join through (default: {@code hazelcastBind})
+ * @param clusterName              membership cluster name (default {@code catena})
+ * @param dataDir                  where the last configuration is kept (default {@code master-data/<id>})
+ * @param chainLengthMin           live nodes needed before the first configuration (epoch 1) is formed
+ *                                 (default 3, 1..64)
+ * @param leaseMs                  lease granted to a chain node per report, milliseconds (default 2 000)
+ * @param leaseMarginMs            extra wait past a lease's end before the master acts on it, milliseconds
+ *                                 (default 250): clock-rate drift and scheduling delays
+ * @param reportTimeoutMs          a node with no report for this long is suspected, milliseconds (default 1 000;
+ *                                 less than {@code leaseMs})
+ * @param tickIntervalMs           period of the coordinator's timer input, milliseconds (default 100)
+ * @param pushTimeoutMs            how long a configuration push to one node may take, milliseconds
+ *                                 (default 1 000)
+ * @param heartbeatIntervalSeconds membership heartbeat period, seconds (default 1; the same on every member)
+ * @param maxNoHeartbeatSeconds    a member silent this long leaves the membership view, seconds (default 3; at
+ *                                 least two heartbeat intervals; the same on every member)
+ */
+public record MasterSettings(
+        String id,
+        HostPort http,
+        HostPort hazelcastBind,
+        List<HostPort> hazelcastSeeds,
+        String clusterName,
+        Path dataDir,
+        int chainLengthMin,
+        long leaseMs,
+        long leaseMarginMs,
+        long reportTimeoutMs,
+        long tickIntervalMs,
+        long pushTimeoutMs,
+        int heartbeatIntervalSeconds,
+        int maxNoHeartbeatSeconds) {
+
+    public static final String DEFAULT_ID = "m1";
+    public static final int CHAIN_LENGTH_MIN_MAX = 64;
+
+    public MasterSettings {
+        hazelcastSeeds = List.copyOf(hazelcastSeeds);
+    }
+
+    public static MasterSettings load(SettingsSource source) {
+        String id = source.string("id", DEFAULT_ID);
+        if (!NodeIds.isValid(id)) {
+            source.error("id: invalid master id '" + id + "': " + NodeIds.RULE);
+        }
+        HostPort http = required(source, "http", "this master's HTTP API, e.g. 127.0.0.1:7000");
+        HostPort hazelcastBind = required(source, "hazelcastBind", "this master's membership endpoint, e.g."
+                + " 127.0.0.1:5701");
+        List<HostPort> seeds = source.hostPorts("hazelcastSeeds",
+                hazelcastBind == null ? List.of() : List.of(hazelcastBind));
+        String clusterName = source.string("clusterName", "catena");
+        if (clusterName.isBlank()) {
+            source.error("clusterName must not be blank");
+        }
+        Path dataDir = Path.of(source.string("dataDir", "master-data/" + id));
+        int chainLengthMin = source.intValue("chainLengthMin", 3, 1, CHAIN_LENGTH_MIN_MAX);
+        long leaseMs = source.longValue("leaseMs", 2_000, 1, 600_000);
+        long leaseMarginMs = source.longValue("leaseMarginMs", 250, 0, 600_000);
+        long reportTimeoutMs = source.longValue("reportTimeoutMs", 1_000, 1, 600_000);
+        long tickIntervalMs = source.longValue("tickIntervalMs", 100, 1, 10_000);
+        long pushTimeoutMs = source.longValue("pushTimeoutMs", 1_000, 1, 600_000);
+        int heartbeatIntervalSeconds = source.intValue("heartbeatIntervalSeconds", 1, 1, 600);
+        int maxNoHeartbeatSeconds = source.intValue("maxNoHeartbeatSeconds", 3, 2, 3_600);
+        if (reportTimeoutMs >= leaseMs) {
+            source.error("reportTimeoutMs (" + reportTimeoutMs + ") must be less than leaseMs (" + leaseMs
+                    + "): a silent node must be suspected before its lease runs out");
+        }
+        if (maxNoHeartbeatSeconds < 2 * heartbeatIntervalSeconds) {
+            source.error("maxNoHeartbeatSeconds (" + maxNoHeartbeatSeconds + ") must be at least two heartbeat"
+                    + " intervals (" + 2 * heartbeatIntervalSeconds + "), or one late heartbeat removes a live"
+                    + " member");
+        }
+        source.throwIfInvalid();
+        return new MasterSettings(id, http, hazelcastBind, seeds, clusterName, dataDir, chainLengthMin, leaseMs,
+                leaseMarginMs, reportTimeoutMs, tickIntervalMs, pushTimeoutMs, heartbeatIntervalSeconds,
+                maxNoHeartbeatSeconds);
+    }
+
+    public static MasterSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        return load(SettingsSource.load(file, env, overrides));
+    }
+
+    private static HostPort required(SettingsSource source, String key, String what) {
+        if (source.raw(key).filter(value -> !value.isEmpty()).isEmpty()) {
+            source.error(key + " is required: " + what + " (set it in the settings file, as "
+                    + SettingsSource.envName(key) + " or as --" + key + ")");
+            return null;
+        }
+        return source.hostPort(key, null);
+    }
+}
