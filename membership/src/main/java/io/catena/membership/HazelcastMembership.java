@@ -45,6 +45,14 @@ public final class HazelcastMembership implements Membership {
         }
     }
 
+    /**
+     * How long a starting member asks the seeds for a master before claiming mastership itself (Hazelcast's
+     * TCP-IP "connection timeout", default 5, used only by the join loop). It bounds how long a cold start of the
+     * whole cluster takes to form; too short and members still booting are not waited for, which makes separate
+     * clusters that only the next merge (every {@link MembershipSettings#mergeIntervalSeconds()}) reunites.
+     */
+    static final int JOIN_ATTEMPT_SECONDS = 2;
+
     private final MembershipSettings settings;
     private final MemberInfo selfDescription;
 
@@ -70,9 +78,10 @@ public final class HazelcastMembership implements Membership {
 
     /**
      * The Hazelcast configuration for {@code self} under {@code settings}: TCP-IP join through the seeds only
-     * (multicast, auto-detection and cloud discovery off), every socket bound to the bind address, the heartbeat
-     * timing from the settings, and the subsystems Catena does not use switched off (Jet, metrics, phone home,
-     * health monitor, memcache); see {@link HazelcastProperties}.
+     * (multicast and auto-detection off; cloud discovery and the REST endpoint are off by default), one port and
+     * every socket bound to the bind address, {@code self}'s attributes, the heartbeat and merge timing from the
+     * settings, and the subsystems Catena does not use switched off (Jet, metrics, phone home, health monitor,
+     * slow-operation detector, memcache); see {@link HazelcastProperties}.
      */
     public static Config config(MembershipSettings settings, MemberInfo self) {
         Config config = new Config();
@@ -85,13 +94,16 @@ public final class HazelcastMembership implements Membership {
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.bindPort()).setPortAutoIncrement(false).setPortCount(1);
         network.setPublicAddress(settings.bind());
+        // Only the bind host may be picked; the property hazelcast.local.localAddress is what pins it (see
+        // HazelcastProperties), since interface matching alone fails for 127.0.0.2 and the like.
         network.getInterfaces().clear().setEnabled(true).addInterface(settings.bindHost());
         network.getMemcacheProtocolConfig().setEnabled(false);
 
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(settings.seeds()));
+        join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(settings.seeds()))
+                .setConnectionTimeoutSeconds(JOIN_ATTEMPT_SECONDS);
 
         config.getJetConfig().setEnabled(false);
         config.getMetricsConfig().setEnabled(false);
@@ -116,8 +128,16 @@ public final class HazelcastMembership implements Membership {
             throw new IllegalStateException("membership of " + selfDescription.id() + " could not start on "
                     + settings.bind() + ": " + e.getMessage(), e);
         }
+        boolean closedMeanwhile;
         synchronized (lock) {
-            instance = started;
+            closedMeanwhile = closed;
+            if (!closedMeanwhile) {
+                instance = started;
+            }
+        }
+        if (closedMeanwhile) {
+            started.shutdown();
+            throw new IllegalStateException("membership of " + selfDescription.id() + " was closed while starting");
         }
         started.getLifecycleService().addLifecycleListener(this::onLifecycle);
         // The initial event (on this thread) and later events are consistent: Hazelcast registers the listener

@@ -15,7 +15,9 @@ import java.util.Optional;
 public interface Membership extends AutoCloseable {
 
     /**
-     * Joins the cluster and starts reporting. Blocks until this member has joined (about 2 s). The listener first
+     * Joins the cluster and starts reporting. Blocks until this member has joined: about 1 s to join a running
+     * cluster or to find no one and form a cluster alone, several seconds when every member starts at once and
+     * they must first agree on who is the oldest. The listener first
      * gets {@code memberUp} for every member already present, oldest first, this member included, then one
      * {@code memberUp} and at most one {@code memberDown} per incarnation as they come and go. May be called once.
      *

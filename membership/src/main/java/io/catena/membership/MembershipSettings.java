@@ -13,7 +13,7 @@ import java.util.List;
  * @param bind                     {@code ip:port} this member listens on; every socket it opens, inbound or
  *                                 outbound, uses this IP (an IPv4 literal), so that per-address network faults
  *                                 cut exactly this member off
- * @param seeds                    {@code host:port} of members to join through (TCP-IP join); may include
+ * @param seeds                    {@code ip:port} of members to join through (TCP-IP join); may include
  *                                 {@code bind}; not empty
  * @param heartbeatIntervalSeconds period of heartbeats between members (default 1)
  * @param maxNoHeartbeatSeconds    a member silent this long is removed from the view (default 3); at least two
@@ -21,6 +21,12 @@ import java.util.List;
  * @param lite                     join as a lite member (storage nodes) rather than a full member (masters);
  *                                 the data-holding distinction is irrelevant here, it only keeps Hazelcast's
  *                                 partition table on the masters
+ * @param mergeIntervalSeconds     how often the oldest member of each side looks for another cluster of the same
+ *                                 name among the seeds and merges with it (default 5). This is what reunites the
+ *                                 view after a partition heals or a paused member resumes: a member removed by
+ *                                 heartbeat timeout forms a cluster of its own and comes back only through a
+ *                                 merge, under a new member UUID. Hazelcast's defaults (first run after 300 s,
+ *                                 then every 120 s) would keep such a member out for minutes.
  */
 public record MembershipSettings(
         String clusterName,
@@ -28,24 +34,36 @@ public record MembershipSettings(
         List<String> seeds,
         int heartbeatIntervalSeconds,
         int maxNoHeartbeatSeconds,
-        boolean lite) {
+        boolean lite,
+        int mergeIntervalSeconds) {
 
     public static final String DEFAULT_CLUSTER_NAME = "catena";
     public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 1;
     public static final int DEFAULT_MAX_NO_HEARTBEAT_SECONDS = 3;
+    public static final int DEFAULT_MERGE_INTERVAL_SECONDS = 5;
 
     public MembershipSettings {
         List<String> problems = problems(clusterName, bind, seeds, heartbeatIntervalSeconds, maxNoHeartbeatSeconds);
+        if (mergeIntervalSeconds < 1) {
+            problems.add("mergeIntervalSeconds must be at least 1, got " + mergeIntervalSeconds);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid membership settings: " + String.join("; ", problems));
         }
         seeds = List.copyOf(seeds);
     }
 
-    /** Settings with the default cluster name and heartbeat timing. */
+    /** Settings with the default merge interval. */
+    public MembershipSettings(String clusterName, String bind, List<String> seeds, int heartbeatIntervalSeconds,
+            int maxNoHeartbeatSeconds, boolean lite) {
+        this(clusterName, bind, seeds, heartbeatIntervalSeconds, maxNoHeartbeatSeconds, lite,
+                DEFAULT_MERGE_INTERVAL_SECONDS);
+    }
+
+    /** Settings with the default cluster name, heartbeat timing and merge interval. */
     public static MembershipSettings of(String bind, List<String> seeds, boolean lite) {
         return new MembershipSettings(DEFAULT_CLUSTER_NAME, bind, seeds, DEFAULT_HEARTBEAT_INTERVAL_SECONDS,
-                DEFAULT_MAX_NO_HEARTBEAT_SECONDS, lite);
+                DEFAULT_MAX_NO_HEARTBEAT_SECONDS, lite, DEFAULT_MERGE_INTERVAL_SECONDS);
     }
 
     public String bindHost() {
@@ -75,6 +93,10 @@ public record MembershipSettings(
                 String seedProblem = Endpoints.hostPortProblem(seed);
                 if (seedProblem != null) {
                     problems.add("seeds: " + seedProblem);
+                } else if (!Endpoints.isIpv4Literal(Endpoints.host(seed))) {
+                    // With interfaces enabled, Hazelcast silently drops a seed host name that does not resolve to
+                    // an address matching this member's own interface list.
+                    problems.add("seeds: the host must be an IPv4 address, got '" + seed + "'");
                 }
             }
         }

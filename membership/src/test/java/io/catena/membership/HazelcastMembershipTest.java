@@ -134,6 +134,20 @@ class HazelcastMembershipTest {
     }
 
     @Test
+    void a_member_may_bind_a_loopback_address_that_no_interface_lists() {
+        List<String> binds = List.of(freeBind(), freeBind("127.0.0.2"));
+        Member m1 = start(MemberInfo.master("m1", "127.0.0.1:8001"), binds.get(0), binds, false);
+        Member n1 = start(MemberInfo.node("n1", "127.0.0.2:7001", "127.0.0.2:7101"), binds.get(1), binds, true);
+
+        await().atMost(DETECTION_MAX).untilAsserted(
+                () -> assertThat(m1.membership.members()).containsExactly(m1.self(), n1.self()));
+        HazelcastInstance master = Hazelcast.getHazelcastInstanceByName("catena-m1-" + port(binds.get(0)));
+        assertThat(master.getCluster().getMembers())
+                .extracting(member -> member.getAddress().getHost() + ":" + member.getAddress().getPort())
+                .containsExactlyElementsOf(binds);
+    }
+
+    @Test
     void a_hazelcast_member_without_catena_attributes_is_ignored() {
         List<String> binds = List.of(freeBind(), freeBind());
         Member m1 = start(MemberInfo.master("m1", "127.0.0.1:8001"), binds.get(0), binds, false);
@@ -151,9 +165,24 @@ class HazelcastMembershipTest {
     }
 
     @Test
+    void a_member_whose_port_is_taken_fails_to_start_and_says_where() throws IOException {
+        String bind = freeBind();
+        try (ServerSocket taken = new ServerSocket(port(bind), 1, InetAddress.getByName("127.0.0.1"))) {
+            HazelcastMembership membership = new HazelcastMembership(MembershipSettings.of(bind, List.of(bind), false),
+                    MemberInfo.master("m1", "127.0.0.1:8001"));
+            started.add(membership);
+
+            assertThatThrownBy(() -> membership.start(new Recorder()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("m1 could not start on " + bind);
+            assertThat(taken.isBound()).isTrue();
+        }
+    }
+
+    @Test
     void the_config_joins_by_tcp_ip_only_binds_only_its_own_address_and_stays_quiet() {
         MembershipSettings settings = new MembershipSettings("test", "127.0.0.3:5801",
-                List.of("127.0.0.1:5801", "127.0.0.3:5801"), 1, 3, true);
+                List.of("127.0.0.1:5801", "127.0.0.3:5801"), 1, 3, true, 7);
         Config config = HazelcastMembership.config(settings,
                 MemberInfo.node("n3", "127.0.0.3:7003", "127.0.0.3:7103"));
 
@@ -173,10 +202,15 @@ class HazelcastMembershipTest {
                 .containsEntry("hazelcast.socket.client.bind.any", "false")
                 .containsEntry("hazelcast.logging.type", "slf4j")
                 .containsEntry("hazelcast.heartbeat.interval.seconds", "1")
-                .containsEntry("hazelcast.max.no.heartbeat.seconds", "3");
+                .containsEntry("hazelcast.max.no.heartbeat.seconds", "3")
+                .containsEntry("hazelcast.local.localAddress", "127.0.0.3")
+                .containsEntry("hazelcast.merge.first.run.delay.seconds", "7")
+                .containsEntry("hazelcast.merge.next.run.delay.seconds", "7");
         assertThat(config.getClusterName()).isEqualTo("test");
         assertThat(config.isLiteMember()).isTrue();
         assertThat(config.getJetConfig().isEnabled()).isFalse();
+        assertThat(config.getMetricsConfig().isEnabled()).isFalse();
+        assertThat(config.getNetworkConfig().getMemcacheProtocolConfig().isEnabled()).isFalse();
         assertThat(config.getMemberAttributeConfig().getAttributes())
                 .containsEntry("catena.kind", "NODE").containsEntry("catena.id", "n3")
                 .containsEntry("catena.replication", "127.0.0.3:7103");
@@ -228,8 +262,13 @@ class HazelcastMembershipTest {
     }
 
     private static String freeBind() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return "127.0.0.1:" + socket.getLocalPort();
+        return freeBind("127.0.0.1");
+    }
+
+    /** A port free on {@code host} now (bound to 0 and released; another process could take it, rarely does). */
+    private static String freeBind(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return host + ":" + socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,19 +16,21 @@ class MembershipSettingsTest {
         assertThat(settings.clusterName()).isEqualTo("catena");
         assertThat(settings.heartbeatIntervalSeconds()).isEqualTo(1);
         assertThat(settings.maxNoHeartbeatSeconds()).isEqualTo(3);
+        assertThat(settings.mergeIntervalSeconds()).isEqualTo(5);
         assertThat(settings.bindHost()).isEqualTo("127.0.0.2");
         assertThat(settings.bindPort()).isEqualTo(5701);
     }
 
     @Test
     void every_invalid_field_is_reported_at_once() {
-        assertThatThrownBy(() -> new MembershipSettings(" ", "127.0.0.1:99999", List.of(), 0, 1, false))
+        assertThatThrownBy(() -> new MembershipSettings(" ", "127.0.0.1:99999", List.of(), 0, 1, false, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("clusterName must not be blank")
                 .hasMessageContaining("bind: port out of range")
                 .hasMessageContaining("seeds must name at least one")
                 .hasMessageContaining("heartbeatIntervalSeconds must be at least 1")
-                .hasMessageContaining("maxNoHeartbeatSeconds must be at least two heartbeat intervals");
+                .hasMessageContaining("maxNoHeartbeatSeconds must be at least two heartbeat intervals")
+                .hasMessageContaining("mergeIntervalSeconds must be at least 1");
     }
 
     @Test
@@ -38,10 +40,21 @@ class MembershipSettingsTest {
     }
 
     @Test
-    void bad_and_missing_seeds_are_named() {
-        assertThatThrownBy(() -> MembershipSettings.of("127.0.0.1:5701", Arrays.asList("127.0.0.1", null), false))
+    void bad_missing_and_named_seeds_are_reported() {
+        assertThatThrownBy(() -> MembershipSettings.of("127.0.0.1:5701",
+                Arrays.asList("127.0.0.1", null, "localhost:5701"), false))
                 .hasMessageContaining("seeds: expected host:port, got '127.0.0.1'")
-                .hasMessageContaining("seeds: missing");
+                .hasMessageContaining("seeds: missing")
+                .hasMessageContaining("seeds: the host must be an IPv4 address, got 'localhost:5701'");
+    }
+
+    @Test
+    void without_a_merge_interval_the_default_applies() {
+        MembershipSettings settings = new MembershipSettings("c", "127.0.0.1:5701", List.of("127.0.0.1:5701"), 2, 6,
+                false);
+
+        assertThat(settings.mergeIntervalSeconds()).isEqualTo(MembershipSettings.DEFAULT_MERGE_INTERVAL_SECONDS);
+        assertThat(settings.maxNoHeartbeatSeconds()).isEqualTo(6);
     }
 
     @Test

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>Safety rules, each in one place:
  * <ul>
  *   <li>Epochs strictly increase; each {@link Install} carries the next epoch.</li>
- *   <li>A lease is granted only to a node of the current chain that is a cluster member, and the master
- *       remembers when it granted it ({@link #onReport}).</li>
+ *   <li>A lease is granted to a node of the current chain that reports (a report is direct evidence that it
+ *       is alive and reachable; membership is only a hint), and the master remembers when it granted it
+ *       ({@link #onReport}). A node that joins a chain is treated as granted at that moment, so it is not
+ *       removed before it had a chance to report.</li>
  *   <li>A node leaves the chain only once the lease it may still hold has surely expired
  *       ({@link #leaseExpiredMs}), so a cut-off tail stops serving reads before its successor's replacement
  *       commits anything new.</li>
@@ -103,8 +105,9 @@ public final class Coordinator {
     }
 
     /**
-     * A node's report. The reply carries the current configuration and, for a member of the chain, a lease the
-     * master now promises to honour: it will not remove the node before {@code nowMs + leaseMs + margin}.
+     * A node's report. The reply carries the current configuration and, for a node of the chain, a lease the
+     * master now promises to honour: it will not remove the node before {@code nowMs + leaseMs + margin}. A
+     * restarted master grants leases at once, before its membership view is back, so the chain keeps serving.
      */
     public ReportReply onReport(long nowMs, NodeReport report) {
         Tracked tracked = nodes.computeIfAbsent(report.node().id(), id -> new Tracked(report.node()));
@@ -112,7 +115,7 @@ public final class Coordinator {
         tracked.lastReport = report;
         tracked.lastReportMs = nowMs;
         long leaseMs = 0;
-        if ((tracked.member || !membershipReady) && configuration.indexOf(report.node().id()) >= 0) {
+        if (configuration.indexOf(report.node().id()) >= 0) {
             tracked.lastGrantMs = nowMs;
             leaseMs = settings.leaseMs();
         }
@@ -139,7 +142,7 @@ public final class Coordinator {
         if (alive.size() < settings.chainLengthMin()) {
             return List.of();
         }
-        return List.of(install(ChainConfiguration.of(1, alive),
+        return List.of(install(nowMs, ChainConfiguration.of(1, alive),
                 "formed the first chain from " + alive.size() + " live nodes"));
     }
 
@@ -168,14 +171,18 @@ public final class Coordinator {
                 + (removed.isEmpty() || returning.isEmpty() ? "" : "; ")
                 + (returning.isEmpty() ? "" : "appended " + returning.stream().map(NodeDescriptor::id).toList()
                 + " at the tail");
-        return List.of(install(ChainConfiguration.of(configuration.epoch() + 1, chain), reason));
+        return List.of(install(nowMs, ChainConfiguration.of(configuration.epoch() + 1, chain), reason));
     }
 
-    private Install install(ChainConfiguration next, String reason) {
+    private Install install(long nowMs, ChainConfiguration next, String reason) {
         Set<NodeDescriptor> notify = new LinkedHashSet<>(configuration.chain());
         notify.addAll(next.chain());
         log.info("epoch {} -> {}: {}; chain {}", configuration.epoch(), next.epoch(), reason, next.chainIds());
         configuration = next;
+        for (NodeDescriptor node : next.chain()) {
+            Tracked tracked = nodes.get(node.id());
+            tracked.lastGrantMs = Math.max(tracked.lastGrantMs, nowMs);
+        }
         return new Install(next, List.copyOf(notify), reason);
     }
 

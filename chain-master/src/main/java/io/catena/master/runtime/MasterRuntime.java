@@ -261,7 +261,7 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
                 return;
             }
             LogContext.set(settings.id(), configuration.epoch());
-            log.info("installed epoch {}: chain {} ({}); pushing to {}", configuration.epoch(),
+            log.info("installed epoch {}: chain {}; {}; pushing to {}", configuration.epoch(),
                     configuration.chainIds(), install.reason(),
                     install.recipients().stream().map(NodeDescriptor::id).toList());
             Buffer body = Buffer.buffer(ControlPlaneJson.toJson(configuration).encode());

@@ -5,6 +5,9 @@ import io.catena.config.ControlPlaneJson;
 import io.catena.config.HostPort;
 import io.catena.config.NodeDescriptor;
 import io.catena.config.NodeSettings;
+import io.catena.http.BodyReader;
+import io.catena.http.Responses;
+import io.catena.http.Routes;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
 import io.catena.node.core.ReadDecision;
@@ -57,7 +60,7 @@ public final class HttpApi {
                 .setDecompressionSupported(false);
         return vertx.createHttpServer(options)
                 .requestHandler(routes::dispatch)
-                .invalidRequestHandler(HttpApi::invalidRequest)
+                .invalidRequestHandler(Responses::invalidRequest)
                 .listen();
     }
 
@@ -127,7 +130,7 @@ public final class HttpApi {
         if (key == null || redirectIfNotHead(request)) {
             return;
         }
-        new BodyReader(request, settings.valueBytesMax(), body -> submit(request, Op.PUT, key, body)).start();
+        new BodyReader(request, settings.valueBytesMax(), "value_too_large", "valueBytesMax", body -> submit(request, Op.PUT, key, body)).start();
     }
 
     private void delete(HttpServerRequest request, String rawKey) {
@@ -136,13 +139,13 @@ public final class HttpApi {
             return;
         }
         // A DELETE carries no value; a body, if any, is read and ignored (bounded like a value).
-        new BodyReader(request, settings.valueBytesMax(), body -> submit(request, Op.DELETE, key,
+        new BodyReader(request, settings.valueBytesMax(), "value_too_large", "valueBytesMax", body -> submit(request, Op.DELETE, key,
                 LogEntry.NO_VALUE)).start();
     }
 
     /** The master pushes a new configuration; older or equal epochs are ignored (the answer says which holds). */
     private void configuration(HttpServerRequest request, String unused) {
-        new BodyReader(request, 1 << 20, body -> {
+        new BodyReader(request, 1 << 20, "body_too_large", "1 MiB per configuration", body -> {
             ChainConfiguration configuration;
             try {
                 configuration = ControlPlaneJson.configuration(
@@ -210,13 +213,4 @@ public final class HttpApi {
         return decoded.bytes();
     }
 
-    /** Requests the HTTP decoder could not parse: malformed Content-Length, oversized lines or headers. */
-    private static void invalidRequest(HttpServerRequest request) {
-        Throwable cause = request.decoderResult().cause();
-        String name = cause == null ? "" : cause.getClass().getSimpleName();
-        int status = name.contains("TooLongHttpLine") || name.contains("TooLongUri") ? 414
-                : name.contains("TooLongHttpHeader") ? 431 : 400;
-        String message = cause == null ? "malformed request" : "malformed request: " + cause.getMessage();
-        Responses.errorAndClose(request.response(), status, "bad_request", message);
-    }
 }

@@ -1,14 +1,12 @@
 package io.catena.node.runtime;
 
+import io.catena.config.CommandLine;
 import io.catena.config.NodeSettings;
 import io.catena.config.SettingsException;
 import io.catena.config.SettingsSource;
 import io.catena.node.storage.LmdbStorage;
 import io.catena.node.storage.Storage;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,36 +49,13 @@ public final class NodeMain {
     }
 
     static NodeSettings parse(String[] args) {
-        Path file = null;
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'; usage: node [--config FILE]"
-                        + " [--<setting> VALUE]...");
-            }
-            String name = arg.substring(2);
-            String value;
-            int equals = name.indexOf('=');
-            if (equals >= 0) {
-                value = name.substring(equals + 1);
-                name = name.substring(0, equals);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            if (name.equals("config")) {
-                file = Path.of(value);
-            } else {
-                flags.put(name, value);
-            }
-        }
-        SettingsSource source = SettingsSource.load(file, System.getenv(), flags);
+        CommandLine commandLine = CommandLine.parse("node", args);
+        SettingsSource source = commandLine.source(System.getenv());
         NodeSettings settings = NodeSettings.load(source);
         LogContext.set(settings.id(), settings.configuration().epoch(),
                 settings.configuration().roleOf(settings.id()).wireName());
-        log.info("effective settings{}: {}", file == null ? "" : " (file " + file + ")", source.effective());
+        log.info("effective settings{}: {}", commandLine.configFile() == null ? ""
+                : " (file " + commandLine.configFile() + ")", source.effective());
         return settings;
     }
 

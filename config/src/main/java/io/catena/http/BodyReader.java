@@ -1,4 +1,4 @@
-package io.catena.node.api;
+package io.catena.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -9,21 +9,30 @@ import java.util.function.Consumer;
  * before any byte is read; a body that grows over the limit while streaming (chunked, or a lying length) is
  * refused as soon as it crosses it, without buffering the rest. Either way: 413 and the connection is closed.
  */
-final class BodyReader {
+public final class BodyReader {
 
     private final HttpServerRequest request;
     private final int bytesMax;
+    private final String tooLargeCode;
+    private final String limitName;
     private final Consumer<byte[]> onBody;
     private Buffer body;
     private boolean refused;
 
-    BodyReader(HttpServerRequest request, int bytesMax, Consumer<byte[]> onBody) {
+    /**
+     * @param tooLargeCode the JSON error code of the 413 (e.g. {@code value_too_large})
+     * @param limitName    the setting that sets the limit, named in the 413's message
+     */
+    public BodyReader(HttpServerRequest request, int bytesMax, String tooLargeCode, String limitName,
+                      Consumer<byte[]> onBody) {
         this.request = request;
         this.bytesMax = bytesMax;
+        this.tooLargeCode = tooLargeCode;
+        this.limitName = limitName;
         this.onBody = onBody;
     }
 
-    void start() {
+    public void start() {
         long declared = declaredLength();
         if (declared < -1) {
             return;
@@ -77,7 +86,7 @@ final class BodyReader {
     private void refuse(String why) {
         refused = true;
         request.response().endHandler(v -> request.connection().close());
-        Responses.errorAndClose(request.response(), 413, "value_too_large",
-                why + "; values are at most " + bytesMax + " bytes (valueBytesMax)");
+        Responses.errorAndClose(request.response(), 413, tooLargeCode,
+                why + "; at most " + bytesMax + " bytes are accepted (" + limitName + ")");
     }
 }

@@ -1,4 +1,4 @@
-package io.catena.node.api;
+package io.catena.http;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * percent-encoded) rest of the path. A path that matches with another method gets 405 and an {@code Allow}
  * header; a path that matches nothing gets 404. Both are JSON errors.
  */
-final class Routes {
+public final class Routes {
 
     private record Route(HttpMethod method, String path, boolean hasParam,
                          BiConsumer<HttpServerRequest, String> handler) {
@@ -24,19 +24,19 @@ final class Routes {
 
     private final List<Route> routes = new ArrayList<>();
 
-    Routes get(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+    public Routes get(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.GET, pattern, handler);
     }
 
-    Routes put(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+    public Routes put(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.PUT, pattern, handler);
     }
 
-    Routes post(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+    public Routes post(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.POST, pattern, handler);
     }
 
-    Routes delete(String pattern, BiConsumer<HttpServerRequest, String> handler) {
+    public Routes delete(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.DELETE, pattern, handler);
     }
 
@@ -47,7 +47,7 @@ final class Routes {
         return this;
     }
 
-    void dispatch(HttpServerRequest request) {
+    public void dispatch(HttpServerRequest request) {
         String path = request.path();
         Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {

@@ -1,0 +1,600 @@
+package io.catena.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.catena.master.runtime.MasterMain;
+import io.catena.node.runtime.NodeMain;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One configuration master and N storage nodes, each a JVM of its own on its own loopback address: the master on
+ * 127.0.0.10, node {@code n<i>} on 127.0.0.(10+i). Register it as a JUnit extension field
+ * ({@code @RegisterExtension final CatenaCluster cluster = CatenaCluster.withNodes(3);}) and call {@link #start()}
+ * in the test, or use it in try-with-resources.
+ *
+ * <p>{@link #start()} makes a temp dir with one data dir and one log file per process, picks free ports on each
+ * process's address, starts the master, then every node, and returns once the master shows epoch 1 or later with
+ * all N nodes in its chain and the chain serves a write and a read. Processes are signalled by pid only: kill
+ * ({@code kill -9}), pause ({@code kill -STOP}), resume ({@code kill -CONT}), restart on the same data dir and
+ * ports. After each test every process still running is killed; when the test failed the last lines of every
+ * log are printed and the temp dir is kept. A JVM shutdown hook kills whatever a crashed test run left behind.
+ *
+ * <p>Each process runs on exactly the classpath of its own module: the node without the master's classes and
+ * the master without the node's (both modules ship a {@code logback.xml}; only one would win on a shared one).
+ */
+final class CatenaCluster implements AfterEachCallback, AutoCloseable {
+
+    /** The timings under test: lease 2 s, margin 250 ms, a node silent for 1 s is suspected, reports every 200 ms. */
+    static final long LEASE_MS = 2_000;
+    static final long LEASE_MARGIN_MS = 250;
+    static final long REPORT_TIMEOUT_MS = 1_000;
+    static final long REPORT_INTERVAL_MS = 200;
+    static final long WRITE_TIMEOUT_MS = 5_000;
+
+    static final String MASTER_ID = "m1";
+    static final Duration START_TIMEOUT = Duration.ofSeconds(45);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final int LOG_TAIL_LINES = 80;
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final List<String> COMMON_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-ea");
+    /** What the node's launcher and jar manifest give it: lmdbjava reads direct buffer addresses. */
+    private static final List<String> NODE_JVM_FLAGS = List.of(
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
+    /** What the master's jar manifest gives it: what Hazelcast asks for on Java 17. */
+    private static final List<String> MASTER_JVM_FLAGS = List.of(
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
+    /** A safety net: whatever a test leaves running dies with the test JVM. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "catena-cluster-reaper"));
+    }
+
+    private final int nodeCount;
+    private final Map<String, Proc> processes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    private Path dir;
+
+    private CatenaCluster(int nodeCount) {
+        if (nodeCount < 1 || nodeCount > 9) {
+            throw new IllegalArgumentException("a test cluster has 1..9 nodes, not " + nodeCount);
+        }
+        this.nodeCount = nodeCount;
+    }
+
+    /** A master and nodes n1..n{count}; epoch 1 is formed from all of them, in id order (n1 the head). */
+    static CatenaCluster withNodes(int count) {
+        return new CatenaCluster(count);
+    }
+
+    // ------------------------------------------------------------ start
+
+    /** Starts the master and every node and waits until the chain of all nodes serves (see class comment). */
+    CatenaCluster start() {
+        try {
+            dir = Files.createTempDirectory("catena-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Proc master = new Proc(MASTER_ID, "127.0.0.10", false, dir);
+        processes.put(master.id, master);
+        for (int i = 1; i <= nodeCount; i++) {
+            Proc node = new Proc("n" + i, "127.0.0." + (10 + i), true, dir);
+            processes.put(node.id, node);
+        }
+        launch(MASTER_ID);
+        awaitHealthy(MASTER_ID);
+        nodeIds().forEach(this::launch);
+        nodeIds().forEach(this::awaitHealthy);
+        await("the master's chain has epoch >= 1 and all of " + nodeIds()).atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> epoch() >= 1 && chainIds().equals(nodeIds()));
+        awaitServing();
+        return this;
+    }
+
+    /**
+     * The chain serves: the head acknowledges a write and the tail serves it. Epoch 1 exists before every node has
+     * applied it and been granted a lease; this waits for that.
+     */
+    void awaitServing() {
+        String key = "cluster-probe-" + System.nanoTime();
+        await("the chain acknowledges a write and serves it at the tail").atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> putAtHead(key, "probe").statusCode() == 200
+                        && getAtTail(key).statusCode() == 200);
+    }
+
+    // ------------------------------------------------------------ topology
+
+    List<String> nodeIds() {
+        return processes.keySet().stream().filter(id -> !id.equals(MASTER_ID)).toList();
+    }
+
+    /** The node's client address, {@code host:port}. */
+    String httpOf(String id) {
+        Proc proc = proc(id);
+        return proc.host + ":" + proc.httpPort;
+    }
+
+    String replicationHostOf(String id) {
+        return proc(id).host;
+    }
+
+    int replicationPortOf(String id) {
+        return proc(id).replicationPort;
+    }
+
+    String masterHttp() {
+        return httpOf(MASTER_ID);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    // ------------------------------------------------------------ the master's view
+
+    /** {@code GET /chain} at the master. */
+    JsonObject chain() {
+        return getJson(masterHttp(), "/chain");
+    }
+
+    long epoch() {
+        return chain().getLong("epoch");
+    }
+
+    /** The ids of the master's current chain, head first. */
+    List<String> chainIds() {
+        return ids(chain());
+    }
+
+    static List<String> ids(JsonObject chain) {
+        JsonArray nodes = chain.getJsonArray("chain");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            ids.add(nodes.getJsonObject(i).getString("id"));
+        }
+        return ids;
+    }
+
+    /** The head's client address according to the master. */
+    String headHttp() {
+        return endOfChain(chain(), true);
+    }
+
+    /** The tail's client address according to the master. */
+    String tailHttp() {
+        return endOfChain(chain(), false);
+    }
+
+    static String endOfChain(JsonObject chain, boolean head) {
+        JsonArray nodes = chain.getJsonArray("chain");
+        if (nodes.isEmpty()) {
+            throw new IllegalStateException("the master has no chain yet: " + chain.encode());
+        }
+        return nodes.getJsonObject(head ? 0 : nodes.size() - 1).getString("http");
+    }
+
+    /** The id of the node at {@code position} in the current chain. */
+    String idAt(ChainPosition position) {
+        List<String> ids = chainIds();
+        return switch (position) {
+            case HEAD -> ids.get(0);
+            case MIDDLE -> {
+                if (ids.size() != 3) {
+                    throw new IllegalStateException("the middle of a chain of " + ids.size() + " is ambiguous: " + ids);
+                }
+                yield ids.get(1);
+            }
+            case TAIL -> ids.get(ids.size() - 1);
+        };
+    }
+
+    // ------------------------------------------------------------ HTTP
+
+    /** {@code GET /status} at a node or at the master. */
+    JsonObject status(String id) {
+        return getJson(httpOf(id), "/status");
+    }
+
+    HttpResponse<String> putAtHead(String key, String value) {
+        return put(headHttp(), key, value);
+    }
+
+    HttpResponse<String> getAtTail(String key) {
+        return get(tailHttp(), key);
+    }
+
+    HttpResponse<String> put(String hostPort, String key, String value) {
+        return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + encode(key)))
+                .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/octet-stream"));
+    }
+
+    HttpResponse<String> get(String hostPort, String key) {
+        return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + encode(key))).GET());
+    }
+
+    HttpResponse<String> post(String hostPort, String path, JsonObject body) {
+        return send(HttpRequest.newBuilder(uri(hostPort, path))
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json"));
+    }
+
+    JsonObject getJson(String hostPort, String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(hostPort, path)).GET());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " at " + hostPort + " answered " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(REQUEST_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("request " + request.build().uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static URI uri(String hostPort, String path) {
+        return URI.create("http://" + hostPort + path);
+    }
+
+    /** Percent-encodes everything but RFC 3986 unreserved characters. */
+    static String encode(String key) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return encoded.toString();
+    }
+
+    // ------------------------------------------------------------ process control
+
+    /**
+     * {@code kill -9} (by pid). Returns the {@link System#nanoTime()} just before the signal was sent, after
+     * waiting until the process is gone.
+     */
+    long kill(String id) {
+        Process process = running(id);
+        long signalledNs = System.nanoTime();
+        process.destroyForcibly();
+        awaitExit(id);
+        return signalledNs;
+    }
+
+    /** {@code kill -STOP}: the process is frozen; its sockets stay open and the kernel keeps accepting. */
+    void pause(String id) {
+        signal(id, "STOP");
+        proc(id).paused = true;
+    }
+
+    /** {@code kill -CONT}. */
+    void resume(String id) {
+        signal(id, "CONT");
+        proc(id).paused = false;
+    }
+
+    /** Starts the process again on the same data dir, address and ports (killing it first if it runs). */
+    void restart(String id) {
+        if (isRunning(id)) {
+            kill(id);
+        }
+        launch(id);
+        awaitHealthy(id);
+    }
+
+    boolean isRunning(String id) {
+        Process process = proc(id).process;
+        return process != null && process.isAlive();
+    }
+
+    long pid(String id) {
+        return running(id).pid();
+    }
+
+    // ------------------------------------------------------------ diagnostics
+
+    /** The last {@code lines} lines of everything the process printed, across restarts. */
+    String logTail(String id, int lines) {
+        Path file = proc(id).logFile;
+        if (!Files.exists(file)) {
+            return "(no output yet)";
+        }
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    Path logFile(String id) {
+        return proc(id).logFile;
+    }
+
+    /** Prints the last lines of every process's log. */
+    void printLogs() {
+        for (String id : processes.keySet()) {
+            System.out.printf("%n===== %s: last %d lines of %s =====%n%s%n", id, LOG_TAIL_LINES,
+                    proc(id).logFile, logTail(id, LOG_TAIL_LINES));
+        }
+        System.out.println("===== cluster dir kept: " + dir + " =====");
+    }
+
+    // ------------------------------------------------------------ lifecycle
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        boolean failed = context.getExecutionException().isPresent();
+        if (failed && dir != null) {
+            printLogs();
+        }
+        close();
+        if (!failed) {
+            deleteDir();
+        }
+    }
+
+    /** Kills every process still running (paused ones included: SIGKILL needs no SIGCONT). */
+    @Override
+    public void close() {
+        for (Proc proc : processes.values()) {
+            if (proc.process != null && proc.process.isAlive()) {
+                proc.process.destroyForcibly();
+            }
+        }
+        for (Proc proc : processes.values()) {
+            if (proc.process != null) {
+                waitForQuietly(proc.process);
+                LIVE.remove(proc.process);
+            }
+        }
+    }
+
+    /** Removes the temp dir; call after {@link #close()} when the logs are no longer wanted. */
+    void deleteDir() {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp dir is harmless
+        }
+    }
+
+    // ------------------------------------------------------------ internals
+
+    private void launch(String id) {
+        Proc proc = proc(id);
+        if (isRunning(id)) {
+            throw new IllegalStateException(id + " is already running (pid " + proc.process.pid() + ")");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(COMMON_JVM_FLAGS);
+        command.addAll(proc.node ? NODE_JVM_FLAGS : MASTER_JVM_FLAGS);
+        command.addAll(List.of("-cp", classpathFor(proc.node)));
+        command.addAll(proc.node ? nodeArgs(proc) : masterArgs(proc));
+        try {
+            proc.starts++;
+            Files.writeString(proc.logFile, "===== start #" + proc.starts + " of " + id + ": "
+                    + String.join(" ", command.subList(command.indexOf("-cp") + 2, command.size())) + " =====\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(proc.logFile.toFile()));
+            builder.environment().keySet().removeIf(name -> name.startsWith("CATENA_"));
+            proc.process = builder.start();
+            proc.paused = false;
+            LIVE.add(proc.process);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + id, e);
+        }
+    }
+
+    private List<String> masterArgs(Proc master) {
+        return List.of(MasterMain.class.getName(),
+                "--id", master.id,
+                "--http", master.host + ":" + master.httpPort,
+                "--hazelcastBind", master.host + ":" + master.hazelcastPort,
+                "--hazelcastSeeds", master.host + ":" + master.hazelcastPort,
+                "--dataDir", master.dataDir.toString(),
+                "--chainLengthMin", Integer.toString(nodeCount),
+                "--leaseMs", Long.toString(LEASE_MS),
+                "--leaseMarginMs", Long.toString(LEASE_MARGIN_MS),
+                "--reportTimeoutMs", Long.toString(REPORT_TIMEOUT_MS));
+    }
+
+    private List<String> nodeArgs(Proc node) {
+        Proc master = proc(MASTER_ID);
+        return List.of(NodeMain.class.getName(),
+                "--id", node.id,
+                "--http", node.host + ":" + node.httpPort,
+                "--replication", node.host + ":" + node.replicationPort,
+                "--masterHttp", master.host + ":" + master.httpPort,
+                "--hazelcastBind", node.host + ":" + node.hazelcastPort,
+                "--hazelcastSeeds", master.host + ":" + master.hazelcastPort,
+                "--dataDir", node.dataDir.toString(),
+                "--reportIntervalMs", Long.toString(REPORT_INTERVAL_MS),
+                "--writeTimeoutMs", Long.toString(WRITE_TIMEOUT_MS),
+                "--syncPolicy", "sync");
+    }
+
+    /** The test classpath without the other process kind's module (see the class comment). */
+    private static String classpathFor(boolean node) {
+        String other = node ? "chain-master" : "chain-node";
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains(File.separator + other + File.separator)
+                        && !entry.contains("catena-" + other))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private void awaitHealthy(String id) {
+        Proc proc = proc(id);
+        HttpRequest health = HttpRequest.newBuilder(uri(httpOf(id), "/health")).timeout(Duration.ofSeconds(2))
+                .GET().build();
+        await(id + " answers /health").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(25))
+                .until(() -> {
+                    if (!proc.process.isAlive()) {
+                        throw new IllegalStateException(id + " exited with " + proc.process.exitValue()
+                                + " while starting:\n" + logTail(id, LOG_TAIL_LINES));
+                    }
+                    try {
+                        return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+    }
+
+    private void awaitExit(String id) {
+        Process process = proc(id).process;
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(id + " (pid " + process.pid() + ") did not exit within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + id, e);
+        }
+        LIVE.remove(process);
+        proc(id).paused = false;
+    }
+
+    private void signal(String id, String signal) {
+        long pid = running(id).pid();
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + id + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling " + id, e);
+        }
+    }
+
+    private Process running(String id) {
+        Process process = proc(id).process;
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(id + " is not running");
+        }
+        return process;
+    }
+
+    private Proc proc(String id) {
+        Proc proc = processes.get(id);
+        if (proc == null) {
+            throw new IllegalArgumentException(processes.isEmpty() ? "the cluster is not started; call start()"
+                    : "no process " + id + " in " + processes.keySet());
+        }
+        return proc;
+    }
+
+    /** A port that was free a moment ago on {@code host}. Each process has its own host, so ports never clash. */
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + host, e);
+        }
+    }
+
+    private static void waitForQuietly(Process process) {
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One process: its address and ports are fixed for the cluster's life, so a restart reuses them. */
+    private static final class Proc {
+        final String id;
+        final String host;
+        final boolean node;
+        final int httpPort;
+        final int replicationPort;
+        final int hazelcastPort;
+        final Path dataDir;
+        final Path logFile;
+        Process process;
+        boolean paused;
+        int starts;
+
+        Proc(String id, String host, boolean node, Path root) {
+            this.id = id;
+            this.host = host;
+            this.node = node;
+            this.httpPort = freePort(host);
+            this.replicationPort = node ? freePortOtherThan(host, httpPort) : -1;
+            this.hazelcastPort = freePortOtherThan(host, httpPort, replicationPort);
+            this.dataDir = root.resolve(id).resolve("data");
+            this.logFile = root.resolve(id + ".log");
+        }
+
+        private static int freePortOtherThan(String host, int... taken) {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                int port = freePort(host);
+                if (Arrays.stream(taken).noneMatch(p -> p == port)) {
+                    return port;
+                }
+            }
+            throw new IllegalStateException("no free port on " + host);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.catena.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.catena.it.WriteLoad.Attempt;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Reads at the tail the master names, the way a client does: a {@code 307} is followed once, and a {@code 503}
+ * (a new tail still catching up, or between leases) or a connection error is retried briefly, asking the master
+ * for the tail again.
+ */
+final class TailReads {
+
+    static final Duration RETRY_FOR = Duration.ofSeconds(10);
+
+    private final CatenaCluster cluster;
+    private String tail;
+
+    TailReads(CatenaCluster cluster) {
+        this.cluster = cluster;
+        this.tail = cluster.tailHttp();
+    }
+
+    /** The tail's answer for {@code key}, once it is neither a {@code 503} nor a connection error. */
+    HttpResponse<String> read(String key) {
+        AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+        await("the tail answers GET " + key + " with something else than 503").atMost(RETRY_FOR)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    HttpResponse<String> response = readOnce(key);
+                    if (response == null || response.statusCode() == 503) {
+                        tail = cluster.tailHttp();
+                        return false;
+                    }
+                    answer.set(response);
+                    return true;
+                });
+        return answer.get();
+    }
+
+    /**
+     * Asserts that every acknowledged write is at the tail with its value and seq ({@code ETag}). Keys are unique
+     * per write, so the value read is exactly the one written.
+     */
+    void assertHoldsEvery(List<Attempt> acknowledged) {
+        assertThat(acknowledged).as("acknowledged writes to check").isNotEmpty();
+        List<String> lost = new ArrayList<>();
+        for (Attempt write : acknowledged) {
+            HttpResponse<String> read = read(write.key());
+            String etag = read.headers().firstValue("ETag").orElse("");
+            if (read.statusCode() != 200 || !read.body().equals(write.value())
+                    || !etag.equals("\"" + write.seq() + "\"")) {
+                lost.add(write + " but the tail " + tail + " answered " + read.statusCode() + " ETag " + etag + ": "
+                        + abbreviate(read.body()));
+            }
+        }
+        assertThat(lost).as("acknowledged writes not at the tail (of %d checked)", acknowledged.size()).isEmpty();
+    }
+
+    private HttpResponse<String> readOnce(String key) {
+        try {
+            HttpResponse<String> response = cluster.get(tail, key);
+            if (response.statusCode() == 307) {
+                URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
+                response = cluster.get(location.getHost() + ":" + location.getPort(), key);
+            }
+            return response;
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String body) {
+        return body.length() <= 120 ? body : body.substring(0, 120) + "...";
+    }
+}

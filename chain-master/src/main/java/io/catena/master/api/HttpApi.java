@@ -1,0 +1,132 @@
+package io.catena.master.api;
+
+import io.catena.http.BodyReader;
+import io.catena.http.Responses;
+import io.catena.http.Routes;
+import io.catena.config.ControlPlaneJson;
+import io.catena.config.HostPort;
+import io.catena.config.NodeReport;
+import io.catena.master.core.ChainView;
+import io.catena.master.runtime.MasterRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The master's HTTP API (docs/api.md). The route table comes first; handlers only translate between HTTP and the
+ * runtime. Runs on the runtime's event loop.
+ */
+public final class HttpApi {
+
+    /** A node report is a few hundred bytes; anything much larger is not one. */
+    static final int REPORT_BYTES_MAX = 64 * 1024;
+
+    private final MasterRuntime runtime;
+    private final Routes routes;
+
+    public HttpApi(MasterRuntime runtime) {
+        this.runtime = runtime;
+        this.routes = new Routes()
+                .post("/nodes/report", this::report)
+                .get("/chain", this::chain)
+                .get("/status", this::status)
+                .get("/health", this::health);
+    }
+
+    public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(bind.host())
+                .setPort(bind.port())
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false);
+        return vertx.createHttpServer(options)
+                .requestHandler(routes::dispatch)
+                .invalidRequestHandler(Responses::invalidRequest)
+                .listen();
+    }
+
+    // ------------------------------------------------------------ handlers
+
+    private void report(HttpServerRequest request, String unused) {
+        if (refuseIfHalted(request)) {
+            return;
+        }
+        new BodyReader(request, REPORT_BYTES_MAX, "body_too_large", "64 KiB per report", body -> {
+            NodeReport report;
+            try {
+                report = ControlPlaneJson.report(ControlPlaneJson.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                Responses.error(request.response(), 400, "bad_report", "not a node report: " + e.getMessage());
+                return;
+            }
+            if (!refuseIfHalted(request)) {
+                Responses.json(request.response(), 200, ControlPlaneJson.toJson(runtime.report(report)));
+            }
+        }).start();
+    }
+
+    private void chain(HttpServerRequest request, String unused) {
+        if (refuseIfHalted(request)) {
+            return;
+        }
+        ChainView view = runtime.view();
+        JsonObject body = new JsonObject()
+                .put("epoch", view.epoch())
+                .put("chain", nodes(view.chain()))
+                .put("others", nodes(view.others()))
+                .put("master", new JsonObject().put("id", runtime.settings().id())
+                        .put("http", runtime.settings().http().toString()));
+        Responses.json(request.response(), 200, body);
+    }
+
+    private void status(HttpServerRequest request, String unused) {
+        Responses.json(request.response(), 200, new JsonObject()
+                .put("id", runtime.settings().id())
+                .put("pid", ProcessHandle.current().pid())
+                .put("active", !runtime.halted()) // a single master is always active (several: a later issue)
+                .put("epoch", runtime.epoch())
+                .put("membershipReady", runtime.membershipReady()));
+    }
+
+    private void health(HttpServerRequest request, String unused) {
+        Responses.json(request.response(), 200, new JsonObject().put("status", "up"));
+    }
+
+    // ------------------------------------------------------------ translation
+
+    private static JsonArray nodes(List<ChainView.NodeView> views) {
+        JsonArray array = new JsonArray();
+        for (ChainView.NodeView view : views) {
+            array.add(new JsonObject()
+                    .put("id", view.node().id())
+                    .put("role", view.role().wireName())
+                    .put("http", view.node().http().toString())
+                    .put("replication", view.node().replication().toString())
+                    .put("alive", view.alive())
+                    .put("appliedSeq", view.appliedSeq())
+                    .put("committedSeq", view.committedSeq())
+                    .put("lag", view.lag())
+                    .put("leaseLeftMs", view.leaseLeftMs())
+                    .put("reportedEpoch", view.reportedEpoch()));
+        }
+        return array;
+    }
+
+    /** After a failed store the coordinator is ahead of what is durable: publish nothing of it. */
+    private boolean refuseIfHalted(HttpServerRequest request) {
+        if (!runtime.halted()) {
+            return false;
+        }
+        request.response().putHeader("Retry-After", "1");
+        Responses.errorAndClose(request.response(), 503, "master_halted",
+                "this master could not persist its configuration and is stopping");
+        return true;
+    }
+
+    /** Requests the HTTP decoder could not parse: malformed Content-Length, oversized lines or headers. */
+}

@@ -1,0 +1,403 @@
+package io.catena.master.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.catena.config.ChainConfiguration;
+import io.catena.config.ControlPlaneJson;
+import io.catena.config.HostPort;
+import io.catena.config.MasterSettings;
+import io.catena.config.NodeDescriptor;
+import io.catena.config.NodeReport;
+import io.catena.config.ReportReply;
+import io.catena.config.SettingsSource;
+import io.catena.master.store.ConfigurationStore;
+import io.catena.membership.MemberInfo;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The master in process: the real runtime, store and HTTP API, a scripted {@link FakeMembership} instead of
+ * Hazelcast, and three fake nodes that report over HTTP and record the configurations pushed to them.
+ */
+class MasterHttpTest {
+
+    // Short, but with room for a loaded build machine: a node that misses reports for REPORT_TIMEOUT_MS right
+    // after the first chain forms holds no lease yet and is dropped at once, which would add epochs to the story.
+    static final long LEASE_MS = 600;
+    static final long LEASE_MARGIN_MS = 50;
+    static final long REPORT_TIMEOUT_MS = 300;
+    static final long REPORT_INTERVAL_MS = 30;
+
+    @TempDir
+    Path dataDir;
+
+    Vertx vertx;
+    HttpClient http;
+    ScheduledExecutorService reporter;
+    int masterPort;
+    List<FakeNode> nodes = new ArrayList<>();
+    FakeMembership membership;
+    List<Throwable> fatal = new CopyOnWriteArrayList<>();
+
+    /** A storage node as the master sees it: it reports (when told to) and records the pushes it receives. */
+    final class FakeNode {
+        final NodeDescriptor descriptor;
+        final MemberInfo member;
+        final List<JsonObject> pushes = new CopyOnWriteArrayList<>();
+        final AtomicReference<ReportReply> lastReply = new AtomicReference<>();
+        volatile boolean reporting;
+        volatile long lastLeasedReportSentNanos;
+        HttpServer server;
+
+        FakeNode(String id) throws IOException {
+            descriptor = new NodeDescriptor(id, HostPort.parse("127.0.0.1:" + freePort()),
+                    HostPort.parse("127.0.0.1:" + freePort()));
+            member = new MemberInfo(MemberInfo.Kind.NODE, id, descriptor.http().toString(),
+                    descriptor.replication().toString(), "uuid-" + id + "-1");
+        }
+
+        void listen() {
+            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
+                    .setPort(descriptor.http().port())).requestHandler(request -> {
+                        if (request.path().equals("/admin/configuration")) {
+                            request.body().onSuccess(body -> {
+                                pushes.add(body.toJsonObject());
+                                request.response().end("{}");
+                            });
+                        } else {
+                            request.response().setStatusCode(404).end();
+                        }
+                    }).listen().await();
+        }
+
+        /** Reports like a node: the epoch and role of the configuration it last got. */
+        void reportOnce() {
+            ReportReply last = lastReply.get();
+            ChainConfiguration held = last == null ? ChainConfiguration.NONE : last.configuration();
+            long sentNanos = System.nanoTime();
+            JsonObject reply = post("/nodes/report", ControlPlaneJson.toJson(
+                    new NodeReport(descriptor, held.epoch(), held.roleOf(descriptor.id()), 10, 10)).encode()).json();
+            ReportReply parsed = ControlPlaneJson.reply(reply);
+            if (parsed.leaseMs() > 0) {
+                lastLeasedReportSentNanos = sentNanos;
+            }
+            lastReply.set(parsed);
+        }
+
+        List<Long> pushedEpochs() {
+            return pushes.stream().map(json -> json.getLong("epoch")).toList();
+        }
+    }
+
+    record Response(int status, String body) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    @BeforeEach
+    void startNodes() throws Exception {
+        vertx = Vertx.vertx();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .build();
+        masterPort = freePort();
+        for (int i = 1; i <= 3; i++) {
+            FakeNode node = new FakeNode("n" + i);
+            node.listen();
+            nodes.add(node);
+        }
+        reporter = Executors.newSingleThreadScheduledExecutor();
+        reporter.scheduleWithFixedDelay(() -> nodes.stream().filter(n -> n.reporting).forEach(node -> {
+            try {
+                node.reportOnce();
+            } catch (RuntimeException e) {
+                // a report that fails lapses, as on a real node
+            }
+        }), 0, REPORT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        reporter.shutdownNow();
+        reporter.awaitTermination(5, TimeUnit.SECONDS);
+        vertx.close().await();
+    }
+
+    // ------------------------------------------------------------ tests
+
+    @Test
+    void three_reporting_members_form_epoch_1_which_is_stored_pushed_and_served() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        nodes.forEach(node -> node.reporting = true);
+
+        ChainConfiguration stored = awaitStoredEpoch(1);
+        assertThat(stored.chainIds()).containsExactly("n1", "n2", "n3");
+
+        JsonObject chain = get("/chain").json();
+        assertThat(chain.getLong("epoch")).isEqualTo(1);
+        assertThat(ids(chain.getJsonArray("chain"))).containsExactly("n1", "n2", "n3");
+        assertThat(chain.getJsonArray("chain").stream().map(o -> ((JsonObject) o).getString("role")).toList())
+                .containsExactly("head", "middle", "tail");
+        JsonObject head = chain.getJsonArray("chain").getJsonObject(0);
+        assertThat(head.getString("http")).isEqualTo(n(1).descriptor.http().toString());
+        assertThat(head.getString("replication")).isEqualTo(n(1).descriptor.replication().toString());
+        assertThat(head.fieldNames()).contains("alive", "appliedSeq", "committedSeq", "lag", "leaseLeftMs",
+                "reportedEpoch");
+        assertThat(chain.getJsonArray("others")).isEmpty();
+        assertThat(chain.getJsonObject("master")).isEqualTo(new JsonObject().put("id", "m1")
+                .put("http", "127.0.0.1:" + masterPort));
+
+        for (FakeNode node : nodes) {
+            await().untilAsserted(() -> assertThat(node.pushedEpochs()).containsExactly(1L));
+            await().untilAsserted(() -> {
+                ReportReply reply = node.lastReply.get();
+                assertThat(reply.configuration().epoch()).isEqualTo(1);
+                assertThat(reply.leaseMs()).isEqualTo(LEASE_MS);
+                assertThat(reply.masterId()).isEqualTo("m1");
+            });
+        }
+        await().untilAsserted(() -> assertThat(get("/chain").json().getJsonArray("chain").stream()
+                .map(o -> ((JsonObject) o).getLong("reportedEpoch")).toList()).containsExactly(1L, 1L, 1L));
+    }
+
+    @Test
+    void a_failed_tail_is_removed_only_after_its_lease_and_margin_and_the_survivors_are_told() throws Exception {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        await().until(() -> n(3).lastReply.get() != null && n(3).lastReply.get().leaseMs() > 0);
+
+        reporter.submit(() -> n(3).reporting = false).get(); // no report of n3 in flight after this
+        membership.down(n(3).member);
+
+        ChainConfiguration next = awaitStoredEpoch(2);
+        long waitedMs = (System.nanoTime() - n(3).lastLeasedReportSentNanos) / 1_000_000;
+        assertThat(next.chainIds()).containsExactly("n1", "n2");
+        assertThat(waitedMs).as("ms from n3's last leased report to the epoch without it")
+                .isGreaterThanOrEqualTo(LEASE_MS + LEASE_MARGIN_MS);
+        await().untilAsserted(() -> assertThat(n(1).pushedEpochs()).containsExactly(1L, 2L));
+        await().untilAsserted(() -> assertThat(n(2).pushedEpochs()).containsExactly(1L, 2L));
+        await().untilAsserted(() -> assertThat(n(2).lastReply.get().configuration().roleOf("n2").wireName())
+                .isEqualTo("tail"));
+
+        JsonObject chain = get("/chain").json();
+        assertThat(chain.getLong("epoch")).isEqualTo(2);
+        assertThat(ids(chain.getJsonArray("chain"))).containsExactly("n1", "n2");
+        JsonObject removed = chain.getJsonArray("others").getJsonObject(0);
+        assertThat(removed.getString("id")).isEqualTo("n3");
+        assertThat(removed.getString("role")).isEqualTo("outside");
+        assertThat(removed.getBoolean("alive")).isFalse();
+    }
+
+    @Test
+    void a_node_that_rejoins_under_a_new_member_uuid_stays_up_when_its_old_incarnation_leaves() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        await().until(() -> aliveById().get("n1"));
+
+        MemberInfo restarted = new MemberInfo(MemberInfo.Kind.NODE, "n1", n(1).member.http(),
+                n(1).member.replication(), "uuid-n1-2");
+        membership.up(restarted);
+        membership.down(n(1).member);
+        membership.down(n(2).member); // a barrier: once n2 shows as down, the events before it were handled
+
+        await().until(() -> !aliveById().get("n2"));
+        assertThat(aliveById().get("n1")).as("n1 alive after its old incarnation left").isTrue();
+
+        membership.down(restarted);
+        await().until(() -> !aliveById().get("n1"));
+    }
+
+    @Test
+    void a_malformed_report_is_refused_with_a_json_400_and_changes_nothing() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        String valid = ControlPlaneJson.toJson(new NodeReport(n(1).descriptor, 0,
+                io.catena.config.Role.OUTSIDE, 0, 0)).encode();
+
+        List<String> bodies = List.of("{not json", "[1, 2]", "", "{}",
+                valid.replace("\"committedSeq\":0", "\"committedSeq\":5"),
+                valid.replace("\"outside\"", "\"king\""),
+                valid.replace("\"epoch\":0", "\"epoch\":\"zero\""),
+                valid.replace("127.0.0.1:" + n(1).descriptor.http().port(), "nowhere"));
+        await().until(() -> get("/status").json().getBoolean("membershipReady"));
+        JsonObject before = get("/chain").json();
+        for (String body : bodies) {
+            Response response = post("/nodes/report", body);
+            assertThat(response.status()).as(body).isEqualTo(400);
+            assertThat(response.json().getString("error")).isEqualTo("bad_report");
+            assertThat(response.json().getString("message")).isNotBlank();
+        }
+
+        assertThat(get("/chain").json()).isEqualTo(before);
+        assertThat(before.getLong("epoch")).isZero();
+        assertThat(Files.exists(dataDir.resolve(ConfigurationStore.FILE_NAME))).isFalse();
+    }
+
+    @Test
+    void unknown_paths_and_methods_get_json_errors_and_health_and_status_answer() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+
+        Response missing = get("/nope");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().getString("error")).isEqualTo("no_route");
+        Response wrongMethod = get("/nodes/report");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().getString("error")).isEqualTo("method_not_allowed");
+        assertThat(post("/chain", "{}").status()).isEqualTo(405);
+
+        assertThat(get("/health").json()).isEqualTo(new JsonObject().put("status", "up"));
+        await().until(() -> get("/status").json().getBoolean("membershipReady"));
+        JsonObject status = get("/status").json();
+        assertThat(status.getString("id")).isEqualTo("m1");
+        assertThat(status.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+        assertThat(status.getBoolean("active")).isTrue();
+        assertThat(status.getLong("epoch")).isZero();
+    }
+
+    @Test
+    void a_restarted_master_grants_leases_on_its_stored_chain_before_the_membership_is_up() {
+        ChainConfiguration before = ChainConfiguration.of(4, nodes.stream().map(n -> n.descriptor).toList());
+        new ConfigurationStore(dataDir).save(before);
+        FakeMembership slowJoin = membershipOf(n(1), n(2), n(3)).holdStart();
+        startMaster(slowJoin);
+
+        JsonObject status = get("/status").json();
+        assertThat(status.getLong("epoch")).isEqualTo(4);
+        assertThat(status.getBoolean("membershipReady")).isFalse();
+        n(1).reportOnce();
+        assertThat(n(1).lastReply.get().configuration()).isEqualTo(before);
+        assertThat(n(1).lastReply.get().leaseMs()).isEqualTo(LEASE_MS);
+
+        slowJoin.releaseStart();
+        await().until(() -> get("/status").json().getBoolean("membershipReady"));
+    }
+
+    @Test
+    void a_master_that_cannot_persist_publishes_nothing_and_stops() throws Exception {
+        Path blocked = dataDir.resolve("blocked");
+        startMaster(membershipOf(n(1), n(2), n(3)), blocked);
+        Files.writeString(blocked, "a file where the data directory should be");
+        nodes.forEach(node -> node.reporting = true);
+
+        await().until(() -> !fatal.isEmpty());
+        Response report = post("/nodes/report", ControlPlaneJson.toJson(new NodeReport(n(1).descriptor, 0,
+                io.catena.config.Role.OUTSIDE, 0, 0)).encode());
+        assertThat(report.status()).isEqualTo(503);
+        assertThat(report.json().getString("error")).isEqualTo("master_halted");
+        assertThat(get("/chain").status()).isEqualTo(503);
+        assertThat(get("/status").json().getBoolean("active")).isFalse();
+        assertThat(nodes).allSatisfy(node -> assertThat(node.pushes).isEmpty());
+        assertThat(nodes).allSatisfy(node -> assertThat(node.lastReply.get().configuration().epoch()).isZero());
+    }
+
+    // ------------------------------------------------------------ harness
+
+    FakeNode n(int i) {
+        return nodes.get(i - 1);
+    }
+
+    FakeMembership membershipOf(FakeNode... present) {
+        membership = new FakeMembership(MemberInfo.master("m1", "127.0.0.1:" + masterPort),
+                java.util.Arrays.stream(present).map(node -> node.member).toList());
+        return membership;
+    }
+
+    void startMaster(FakeMembership membership) {
+        startMaster(membership, dataDir);
+    }
+
+    void startMaster(FakeMembership membership, Path masterDataDir) {
+        MasterSettings settings = MasterSettings.load(new SettingsSource(Map.of(), Map.of(), Map.of(
+                "http", "127.0.0.1:" + masterPort,
+                "hazelcastBind", "127.0.0.1:5701",
+                "dataDir", masterDataDir.toString(),
+                "chainLengthMin", "3",
+                "leaseMs", Long.toString(LEASE_MS),
+                "leaseMarginMs", Long.toString(LEASE_MARGIN_MS),
+                "reportTimeoutMs", Long.toString(REPORT_TIMEOUT_MS),
+                "tickIntervalMs", "20",
+                "pushTimeoutMs", "500")));
+        vertx.deployVerticle(new MasterRuntime(settings, new ConfigurationStore(masterDataDir), membership,
+                fatal::add)).await();
+    }
+
+    ChainConfiguration awaitStoredEpoch(long epoch) {
+        ConfigurationStore store = new ConfigurationStore(dataDir);
+        await().until(() -> Files.exists(store.file()) && store.load().epoch() >= epoch);
+        ChainConfiguration stored = store.load();
+        assertThat(stored.epoch()).isEqualTo(epoch);
+        return stored;
+    }
+
+    Map<String, Boolean> aliveById() {
+        JsonObject chain = get("/chain").json();
+        Map<String, Boolean> alive = new java.util.HashMap<>();
+        for (String list : List.of("chain", "others")) {
+            chain.getJsonArray(list).forEach(o -> alive.put(((JsonObject) o).getString("id"),
+                    ((JsonObject) o).getBoolean("alive")));
+        }
+        return alive;
+    }
+
+    static List<String> ids(JsonArray nodes) {
+        return nodes.stream().map(o -> ((JsonObject) o).getString("id")).toList();
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + masterPort + path);
+    }
+
+    Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
