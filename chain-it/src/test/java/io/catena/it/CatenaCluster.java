@@ -76,6 +76,8 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
             "--add-opens", "java.management/sun.management=ALL-UNNAMED",
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
+    /** {@code -Dcatena.keepDirs=true} keeps every cluster's temp dir (logs, data), not only failed ones. */
+    static final boolean KEEP_DIRS = Boolean.getBoolean("catena.keepDirs");
     /** A safety net: whatever a test leaves running dies with the test JVM. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -381,7 +383,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
             printLogs();
         }
         close();
-        if (!failed) {
+        if (!failed && !KEEP_DIRS) {
             deleteDir();
         }
     }
@@ -477,7 +479,8 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         String other = node ? "chain-master" : "chain-node";
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.contains(File.separator + other + File.separator)
-                        && !entry.contains("catena-" + other))
+                        && !entry.contains("catena-" + other)
+                        && !entry.endsWith("test-classes")) // this module's logback-test.xml is the test JVM's
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
