@@ -55,6 +55,8 @@ public final class ChainReplica {
     private long readBarrierSeq;
     private boolean upstreamReady;
     private boolean logValidated;
+    private ChainConfiguration pendingConfiguration;
+    private long pendingConfigurationPersists;
     private long predecessorCommittedSeq;
     private long persistsIssued;
     private long truncationPersistCount;
@@ -165,6 +167,11 @@ public final class ChainReplica {
         }
         forward();
         ackUpstream();
+        if (pendingConfiguration != null && persistCount >= pendingConfigurationPersists) {
+            ChainConfiguration next = pendingConfiguration;
+            pendingConfiguration = null;
+            switchConfiguration(next);
+        }
         return flush();
     }
 
@@ -225,21 +232,33 @@ public final class ChainReplica {
 
     /**
      * A newer configuration (from the master's push or report reply). Older or equal epochs are refused and
-     * change nothing. The configuration is persisted before anything else this node does; links of the old epoch
-     * are closed and new ones open with a fresh handshake. Writes waiting at a node that is no longer the head
-     * get an unknown outcome: they may still commit through the new chain.
+     * change nothing. The configuration is made durable before this node acts on it, so that the epoch a node
+     * acts in never goes backwards, crashes included; {@link #onDurable} then switches to it.
      */
     public Effects onConfiguration(long nowMs, ChainConfiguration next) {
         this.nowMs = nowMs;
-        if (next.epoch() <= configuration.epoch()) {
-            log.info("ignored configuration epoch {}: already at epoch {}", next.epoch(), configuration.epoch());
+        long knownEpoch = Math.max(configuration.epoch(),
+                pendingConfiguration == null ? 0 : pendingConfiguration.epoch());
+        if (next.epoch() <= knownEpoch) {
+            log.debug("ignored configuration epoch {}: already at epoch {}", next.epoch(), knownEpoch);
             return flush();
         }
+        persist(new Effect.Persist(List.of(), committedSeq, Effect.Persist.NO_TRUNCATE, next));
+        pendingConfiguration = next;
+        pendingConfigurationPersists = persistsIssued;
+        return flush();
+    }
+
+    /**
+     * Acts on a durable configuration: links of the old epoch are closed and new ones open with a fresh
+     * handshake. Writes waiting at a node that is no longer the head get an unknown outcome: they may still
+     * commit through the new chain.
+     */
+    private void switchConfiguration(ChainConfiguration next) {
         log.info("configuration epoch {} -> {}: chain {}, this node {}", configuration.epoch(), next.epoch(),
                 next.chainIds(), next.roleOf(selfId).wireName());
         configuration = next;
         role = next.roleOf(selfId);
-        persist(new Effect.Persist(List.of(), committedSeq, Effect.Persist.NO_TRUNCATE, next));
         closeDownstream("configuration changed to epoch " + next.epoch());
         if (upstreamLinkId != NO_LINK) {
             out.add(new Effect.Close(upstreamLinkId, "configuration changed to epoch " + next.epoch()));
@@ -256,7 +275,6 @@ public final class ChainReplica {
         connectNotBeforeMs = nowMs;
         commitLocallyIfTail();
         connectIfDue();
-        return flush();
     }
 
     /**

@@ -67,8 +67,8 @@ class ChainReplicaTest {
 
     /** Makes the replica's accepted entries durable, as storage would, and returns the effects. */
     Effects makeDurable(ChainReplica replica, Effects withPersists) {
-        long last = 0;
-        long commit = 0;
+        long last = replica.status().appliedSeq();
+        long commit = replica.committedSeq();
         for (Effect.Persist persist : withPersists.persists()) {
             for (LogEntry entry : persist.append()) {
                 durableLog.put(entry.seq(), entry);
@@ -489,12 +489,16 @@ class ChainReplicaTest {
             ChainReplica middle = leased(new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1));
             middle.start(0);
 
-            Effects effects = middle.onConfiguration(0, ChainConfiguration.of(2, List.of(N1, N2)));
+            Effects accepted = middle.onConfiguration(0, ChainConfiguration.of(2, List.of(N1, N2)));
+            assertThat(accepted.persists()).singleElement()
+                    .satisfies(p -> assertThat(p.configuration().epoch()).isEqualTo(2));
+            assertThat(middle.role()).as("not before the configuration is durable").isEqualTo(Role.MIDDLE);
+
+            Effects effects = makeDurable(middle, accepted);
 
             assertThat(middle.role()).isEqualTo(Role.TAIL);
-            assertThat(effects.persists()).singleElement()
-                    .satisfies(p -> assertThat(p.configuration().epoch()).isEqualTo(2));
             assertThat(closes(effects, DOWN)).as("the old successor link is closed").isTrue();
+            assertThat(effects.persists()).as("nothing of its log is committed before validation").isEmpty();
 
             middle.onFrame(UP, new Frame.Hello(2, "n1", 1));
             Effects validated = middle.onFrame(UP, new Frame.Truncate(2, 2));
@@ -507,7 +511,7 @@ class ChainReplicaTest {
             ChainReplica head = streamingHead();
             head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x"));
 
-            Effects effects = head.onConfiguration(0, ChainConfiguration.of(2, List.of(N2, N3)));
+            Effects effects = makeDurable(head, head.onConfiguration(0, ChainConfiguration.of(2, List.of(N2, N3))));
 
             assertThat(effects.replies()).singleElement().satisfies(reply -> assertThat(reply.outcome())
                     .isInstanceOf(WriteOutcome.OutcomeUnknown.class));
