@@ -78,6 +78,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
     /** {@code -Dcatena.keepDirs=true} keeps every cluster's temp dir (logs, data), not only failed ones. */
     static final boolean KEEP_DIRS = Boolean.getBoolean("catena.keepDirs");
+    private static final List<String> CLASSPATH = snapshotClasspath();
     /** A safety net: whatever a test leaves running dies with the test JVM. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -477,11 +478,47 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     /** The test classpath without the other process kind's module (see the class comment). */
     private static String classpathFor(boolean node) {
         String other = node ? "chain-master" : "chain-node";
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        return CLASSPATH.stream()
                 .filter(entry -> !entry.contains(File.separator + other + File.separator)
-                        && !entry.contains("catena-" + other)
-                        && !entry.endsWith("test-classes")) // this module's logback-test.xml is the test JVM's
+                        && !entry.contains("catena-" + other))
                 .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * The test JVM's classpath for the processes, without this module's test classes (its logback-test.xml is the
+     * test JVM's) and with Catena's own jars copied once into a temp dir: a {@code mvn install} running meanwhile
+     * (another build on the same machine) rewrites them in the local repository, and a JVM that loads a class from
+     * a jar being rewritten fails with NoClassDefFoundError.
+     */
+    private static List<String> snapshotClasspath() {
+        List<String> entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes"))
+                .toList();
+        Path copies;
+        try {
+            copies = Files.createTempDirectory("catena-it-classpath-");
+            copies.toFile().deleteOnExit(); // registered first, deleted last: after the jars in it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> result = new ArrayList<>();
+        for (String entry : entries) {
+            Path path = Path.of(entry);
+            String name = path.getFileName().toString();
+            if (name.startsWith("catena-") && name.endsWith(".jar") && Files.isRegularFile(path)) {
+                Path copy = copies.resolve(name);
+                try {
+                    Files.copy(path, copy);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot copy " + path, e);
+                }
+                copy.toFile().deleteOnExit();
+                result.add(copy.toString());
+            } else {
+                result.add(entry);
+            }
+        }
+        return List.copyOf(result);
     }
 
     private void awaitHealthy(String id) {

@@ -17,8 +17,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/master.md, "Coordinator rules" 7 and "Failures": nodes keep their configuration while the master is down;
- * a restarted master answers reports at once, renewing leases from the stored configuration, so the chain keeps
- * serving; it changes nothing for one lease, and then handles failures as before.
+ * a restarted master answers reports at once, renewing leases from the stored configuration; it changes nothing
+ * for one lease, and then handles failures as before.
+ *
+ * <p>Why writes may fail while the master is down. A node's lease runs {@code leaseMs} (2 s) from the last report
+ * the dead master answered, sent at most a report interval before the kill. The head refuses writes (503, "no
+ * valid lease") from then until the restarted master answers its next report. Down for 1.5 s plus the restarted
+ * JVM's start until it serves HTTP (about 1 s on a 2-core machine with four other JVMs), the master is away longer
+ * than a lease: writes are refused for a fraction of a second, by design, not because of Hazelcast (leases do not
+ * depend on the membership view, which comes back by split-brain merge 5-10 s later). So the 1.5 s test asserts
+ * that writes fail only inside that window and only for want of a lease; the immediate restart, where the master
+ * is back well within a lease, asserts that no write fails at all.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MasterRestartTest {
@@ -26,42 +35,74 @@ class MasterRestartTest {
     static final Duration MASTER_DOWN = Duration.ofMillis(1_500);
     static final Duration READY_MAX = Duration.ofSeconds(30);
     static final long RECOVERY_MS_MAX = 3_000;
+    /**
+     * The dead master's last lease ends at least {@code leaseMs} after the last report a node sent before the kill,
+     * which is at most one report interval (and one in-flight report) before it.
+     */
+    static final long LEASES_RUN_OUT_MS_MIN = CatenaCluster.LEASE_MS - 2 * CatenaCluster.REPORT_INTERVAL_MS;
+    /** Once the restarted master answers HTTP, every node's next report (within an interval or two) renews its lease. */
+    static final long LEASES_RENEWED_MS_MAX = 1_000;
+    static final Duration LEASE_AND_MARGIN = Duration.ofMillis(CatenaCluster.LEASE_MS + CatenaCluster.LEASE_MARGIN_MS);
 
     @RegisterExtension
     final CatenaCluster cluster = CatenaCluster.withNodes(3);
 
     @Test
-    @DisplayName("while the master is killed and restarted no write fails, the restarted master shows the same epoch"
-            + " and chain, and a tail killed afterwards is replaced within 3 s without losing a write")
-    void chainServesThroughAMasterRestartAndTheRestartedMasterHandlesTheNextFailure() throws InterruptedException {
+    @DisplayName("a master killed and restarted at once: no write fails, and the restarted master shows the same epoch"
+            + " and chain")
+    void masterRestartedAtOnceKeepsTheChainServing() {
+        cluster.start();
+        WriteLoad load = WriteLoad.start(cluster, "master-bounce", KillUnderLoad.WRITERS)
+                .awaitRunning(Duration.ofMillis(1_500), 20);
+        JsonObject before = cluster.chain();
+
+        Restart restart = killAndRestartMaster(Duration.ZERO);
+        long windowEndNs = System.nanoTime() + LEASE_AND_MARGIN.toNanos();
+        await("the load runs one lease past the restarted master's start").atMost(READY_MAX)
+                .until(() -> load.firstAcknowledgedStartedAfter(windowEndNs).isPresent());
+        load.stop();
+
+        List<Attempt> failed = load.notAcknowledgedBetween(restart.killedNs, windowEndNs);
+        restart.print(failed, load);
+        assertThat(restart.healthyMsAfterKill()).as("ms from the kill until the restarted master serves HTTP")
+                .isLessThan(LEASES_RUN_OUT_MS_MIN);
+        assertThat(describe(failed, restart.killedNs)).as("%d writes not acknowledged while the master was down and"
+                + " restarting", failed.size()).isEmpty();
+        assertSameConfiguration(before, restart.chainAfter);
+        new TailReads(cluster).assertHoldsEvery(load.acknowledged());
+    }
+
+    @Test
+    @DisplayName("a master killed and restarted 1.5 s later: writes are refused only while no master can have granted"
+            + " a lease, the restarted master shows the same epoch and chain, and a tail killed afterwards is replaced"
+            + " within 3 s without losing a write")
+    void chainServesThroughAMasterRestartAndTheRestartedMasterHandlesTheNextFailure() {
         cluster.start();
         WriteLoad load = WriteLoad.start(cluster, "master-restart", KillUnderLoad.WRITERS)
                 .awaitRunning(Duration.ofMillis(1_500), 20);
         JsonObject before = cluster.chain();
 
-        long killedNs = cluster.kill(CatenaCluster.MASTER_ID);
-        // How long the master stays down is the experiment's input, not an event to wait for.
-        TimeUnit.MILLISECONDS.sleep(MASTER_DOWN.toMillis());
-        long restartNs = System.nanoTime();
-        cluster.restart(CatenaCluster.MASTER_ID);
-        long healthyNs = System.nanoTime();
-        JsonObject restarted = cluster.chain();
+        Restart restart = killAndRestartMaster(MASTER_DOWN);
         awaitMasterReady();
-        long readyNs = System.nanoTime();
-        // A lease that lapsed for want of a renewal shows up as failed writes within one lease of the last grant.
-        long windowEndNs = readyNs + TimeUnit.MILLISECONDS.toNanos(CatenaCluster.LEASE_MS + CatenaCluster.LEASE_MARGIN_MS);
+        // A lease that lapsed for want of a renewal shows up as refused writes within one lease of the last grant.
+        long windowEndNs = System.nanoTime() + LEASE_AND_MARGIN.toNanos();
         await("the load runs one lease past the restarted master's readiness").atMost(READY_MAX)
                 .until(() -> load.firstAcknowledgedStartedAfter(windowEndNs).isPresent());
         load.stop();
 
-        System.out.printf("master down %d ms, HTTP up %d ms after restart, ready %d ms after restart; %s%n",
-                ms(restartNs - killedNs), ms(healthyNs - restartNs), ms(readyNs - restartNs), load.summary());
-        List<Attempt> failed = load.notAcknowledgedBetween(killedNs, windowEndNs);
-        assertThat(failed).as("writes not acknowledged from the master's kill to one lease past its readiness"
-                + " (ms after the kill: %s)", failed.stream().map(a -> ms(a.startNs() - killedNs) + "-"
-                + ms(a.endNs() - killedNs) + " " + a).limit(10).toList()).isEmpty();
-        assertThat(restarted.getLong("epoch")).as("restarted master's epoch").isEqualTo(before.getLong("epoch"));
-        assertThat(CatenaCluster.ids(restarted)).as("restarted master's chain").isEqualTo(CatenaCluster.ids(before));
+        List<Attempt> failed = load.notAcknowledgedBetween(restart.killedNs, windowEndNs);
+        restart.print(failed, load);
+        List<Attempt> notForLease = failed.stream().filter(write -> !refusedForWantOfLease(write)).toList();
+        assertThat(describe(notForLease, restart.killedNs)).as("%d writes not acknowledged for another reason than"
+                + " an expired lease while the master was down and restarting", notForLease.size()).isEmpty();
+        long allowedFromMs = LEASES_RUN_OUT_MS_MIN;
+        long allowedToMs = restart.healthyMsAfterKill() + LEASES_RENEWED_MS_MAX;
+        List<Attempt> outside = failed.stream().filter(write -> ms(write.startNs() - restart.killedNs) < allowedFromMs
+                || ms(write.startNs() - restart.killedNs) > allowedToMs).toList();
+        assertThat(describe(outside, restart.killedNs)).as("%d writes refused outside %d..%d ms after the kill: before"
+                + " the dead master's leases could have run out, or after the restarted master was answering reports",
+                outside.size(), allowedFromMs, allowedToMs).isEmpty();
+        assertSameConfiguration(before, restart.chainAfter);
 
         KillUnderLoad.Outcome tailKill = KillUnderLoad.killDuringLoad(cluster, ChainPosition.TAIL);
 
@@ -74,13 +115,44 @@ class MasterRestartTest {
         new TailReads(cluster).assertHoldsEvery(acknowledged);
     }
 
+    /** When the master was killed, restarted and answered /health, and the chain it showed then. */
+    private record Restart(long killedNs, long restartedNs, long healthyNs, JsonObject chainAfter) {
+
+        long healthyMsAfterKill() {
+            return ms(healthyNs - killedNs);
+        }
+
+        void print(List<Attempt> failed, WriteLoad load) {
+            System.out.printf("MASTER_RESTART down_ms=%d http_up_ms_after_kill=%d failed_writes=%d"
+                            + " first_failure_ms=%d last_failure_ms=%d; %s%n",
+                    ms(restartedNs - killedNs), healthyMsAfterKill(), failed.size(),
+                    failed.stream().mapToLong(a -> ms(a.startNs() - killedNs)).min().orElse(-1),
+                    failed.stream().mapToLong(a -> ms(a.endNs() - killedNs)).max().orElse(-1), load.summary());
+        }
+    }
+
+    /** kill -9 of the master; after {@code down}, a start on the same data dir and ports. */
+    private Restart killAndRestartMaster(Duration down) {
+        long killedNs = cluster.kill(CatenaCluster.MASTER_ID);
+        // How long the master stays down is the experiment's input, not an event to wait for.
+        sleep(down);
+        long restartedNs = System.nanoTime();
+        cluster.restart(CatenaCluster.MASTER_ID);
+        long healthyNs = System.nanoTime();
+        return new Restart(killedNs, restartedNs, healthyNs, cluster.chain());
+    }
+
+    private static void assertSameConfiguration(JsonObject before, JsonObject restarted) {
+        assertThat(restarted.getLong("epoch")).as("restarted master's epoch").isEqualTo(before.getLong("epoch"));
+        assertThat(CatenaCluster.ids(restarted)).as("restarted master's chain").isEqualTo(CatenaCluster.ids(before));
+    }
+
     /**
      * The restarted master has established its membership view, sees every chain node alive and holding a lease,
      * and its one-lease hold-off after start is over: from now on it acts on failures at once.
      */
     private void awaitMasterReady() {
-        long holdOffEndsNs = System.nanoTime()
-                + TimeUnit.MILLISECONDS.toNanos(CatenaCluster.LEASE_MS + CatenaCluster.LEASE_MARGIN_MS);
+        long holdOffEndsNs = System.nanoTime() + LEASE_AND_MARGIN.toNanos();
         await("the restarted master's view is established with every chain node alive and leased")
                 .atMost(READY_MAX).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
@@ -93,6 +165,24 @@ class MasterRestartTest {
                     }
                     return status.getBoolean("membershipReady") && allAlive && System.nanoTime() >= holdOffEndsNs;
                 });
+    }
+
+    private static boolean refusedForWantOfLease(Attempt write) {
+        return write.status() == 503 && write.detail().contains("no valid lease");
+    }
+
+    private static List<String> describe(List<Attempt> writes, long fromNs) {
+        return writes.stream().limit(10).map(a -> ms(a.startNs() - fromNs) + "-" + ms(a.endNs() - fromNs)
+                + " ms after the kill: " + a).toList();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static long ms(long nanos) {

@@ -32,7 +32,7 @@ public final class ControlPlaneJson {
     public static JsonObject toJson(NodeReport report) {
         return new JsonObject().put("node", toJson(report.node())).put("epoch", report.epoch())
                 .put("role", report.role().wireName()).put("appliedSeq", report.appliedSeq())
-                .put("committedSeq", report.committedSeq());
+                .put("committedSeq", report.committedSeq()).put("caughtUp", report.caughtUp());
     }
 
     public static JsonObject toJson(ReportReply reply) {
@@ -53,7 +53,7 @@ public final class ControlPlaneJson {
     public static NodeReport report(JsonObject json) {
         return guarded(() -> new NodeReport(descriptor(object(json, "node")), number(json, "epoch"),
                 Role.valueOf(required(json, "role").toUpperCase(Locale.ROOT)), number(json, "appliedSeq"),
-                number(json, "committedSeq")));
+                number(json, "committedSeq"), json.getBoolean("caughtUp", false)));
     }
 
     public static ReportReply reply(JsonObject json) {

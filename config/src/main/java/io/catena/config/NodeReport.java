@@ -11,8 +11,18 @@ import java.util.Objects;
  * @param role         its role in that configuration
  * @param appliedSeq   highest seq durable in its log
  * @param committedSeq highest seq it knows committed
+ * @param caughtUp     whether, in that configuration, the node holds every committed entry: its predecessor
+ *                     validated its log and it has committed through its predecessor's commit point (a node
+ *                     just appended at the tail is still catching up); the master never forms a chain from
+ *                     nodes that are all still catching up
  */
-public record NodeReport(NodeDescriptor node, long epoch, Role role, long appliedSeq, long committedSeq) {
+public record NodeReport(NodeDescriptor node, long epoch, Role role, long appliedSeq, long committedSeq,
+                         boolean caughtUp) {
+
+    /** A report from a node that holds every committed entry. */
+    public NodeReport(NodeDescriptor node, long epoch, Role role, long appliedSeq, long committedSeq) {
+        this(node, epoch, role, appliedSeq, committedSeq, true);
+    }
 
     public NodeReport {
         Objects.requireNonNull(node, "node");

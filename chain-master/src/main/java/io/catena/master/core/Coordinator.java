@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *       commits anything new.</li>
  *   <li>A master that starts from a stored configuration changes nothing for one lease ({@code actAfterMs}): it
  *       cannot know which leases its previous incarnation granted.</li>
+ *   <li>Every new chain keeps at least one node that holds every committed entry ({@link #synced}): a node
+ *       appended at the tail is not counted until it reports itself caught up in the current epoch, and a
+ *       chain is never rebuilt from such nodes alone, which would lose acknowledged writes.</li>
  * </ul>
  * Liveness is a hint: a node is alive if it is a member and reported within the report timeout.
  */
@@ -47,6 +50,8 @@ public final class Coordinator {
     private final Map<String, Tracked> nodes = new TreeMap<>();
     private ChainConfiguration configuration;
     private boolean membershipReady;
+    /** Nodes of the current chain known to hold every committed entry. */
+    private final java.util.Set<String> synced = new java.util.HashSet<>();
 
     /** What the master knows of one node, keyed by the node's own id (never by member UUID). */
     private static final class Tracked {
@@ -114,6 +119,10 @@ public final class Coordinator {
         tracked.descriptor = report.node();
         tracked.lastReport = report;
         tracked.lastReportMs = nowMs;
+        if (report.caughtUp() && report.epoch() == configuration.epoch()
+                && configuration.indexOf(report.node().id()) >= 0) {
+            synced.add(report.node().id());
+        }
         long leaseMs = 0;
         if (configuration.indexOf(report.node().id()) >= 0) {
             tracked.lastGrantMs = nowMs;
@@ -163,10 +172,10 @@ public final class Coordinator {
         if (removed.isEmpty() && returning.isEmpty()) {
             return List.of();
         }
-        chain.addAll(returning);
-        if (chain.isEmpty()) {
-            return List.of(); // never install an empty chain: wait for a node to come back
+        if (chain.stream().noneMatch(node -> synced.contains(node.id()))) {
+            return List.of(); // no survivor holds every committed entry: wait for one to come back
         }
+        chain.addAll(returning);
         String reason = (removed.isEmpty() ? "" : "removed " + removed + " (failed, lease expired)")
                 + (removed.isEmpty() || returning.isEmpty() ? "" : "; ")
                 + (returning.isEmpty() ? "" : "appended " + returning.stream().map(NodeDescriptor::id).toList()
@@ -178,6 +187,10 @@ public final class Coordinator {
         Set<NodeDescriptor> notify = new LinkedHashSet<>(configuration.chain());
         notify.addAll(next.chain());
         log.info("epoch {} -> {}: {}; chain {}", configuration.epoch(), next.epoch(), reason, next.chainIds());
+        if (configuration.isNone()) {
+            next.chain().forEach(node -> synced.add(node.id()));
+        }
+        synced.retainAll(next.chainIds());
         configuration = next;
         for (NodeDescriptor node : next.chain()) {
             Tracked tracked = nodes.get(node.id());

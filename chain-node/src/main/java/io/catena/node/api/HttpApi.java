@@ -85,7 +85,8 @@ public final class HttpApi {
                 .put("waitingWrites", status.waitingWrites())
                 .put("upstreamLinked", status.upstreamLinked())
                 .put("staleFramesRejected", status.staleFramesRejected())
-                .put("corruptFramesRejected", status.corruptFramesRejected());
+                .put("corruptFramesRejected", status.corruptFramesRejected())
+                .put("caughtUp", status.caughtUp());
         if (status.downstream() != null) {
             ReplicaStatus.Downstream link = status.downstream();
             body.put("downstream", new JsonObject()

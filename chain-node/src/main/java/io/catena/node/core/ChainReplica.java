@@ -108,6 +108,15 @@ public final class ChainReplica {
         return flush();
     }
 
+    /**
+     * Whether this node holds every committed entry of its configuration: its log was validated by its
+     * predecessor's handshake and its data is committed through the predecessor's commit point at Hello (and
+     * through what its own log held when it took its role).
+     */
+    private boolean isCaughtUp() {
+        return !configuration.isNone() && upstreamReady && dataCommittedSeq >= readBarrierSeq;
+    }
+
     /** Whether a read of committed data may be answered here now, and if not, where or why. */
     public ReadDecision readDecision(long nowMs) {
         if (!role.isTail()) {
@@ -117,7 +126,7 @@ public final class ChainReplica {
         if (nowMs >= leaseUntilMs) {
             return new ReadDecision.Unavailable("the tail holds no valid lease from the master");
         }
-        if (!upstreamReady || dataCommittedSeq < readBarrierSeq) {
+        if (!isCaughtUp()) {
             return new ReadDecision.Unavailable("the tail is catching up: committed " + dataCommittedSeq + " of "
                     + readBarrierSeq + (upstreamReady ? "" : ", waiting for its predecessor's link"));
         }
@@ -335,16 +344,24 @@ public final class ChainReplica {
      */
     private void truncateSuccessor(long linkId, Frame.Position position, String divergence) {
         long common = position.committedSeq();
-        LogEntry ours = common == 0 ? null : entryAt(common);
+        if (common > appliedSeq) {
+            // We are behind our successor's commit point (still catching up from our predecessor): try the
+            // handshake again later rather than give up on the link.
+            log.info("successor {} has committed through {}, we hold {}; retrying the link after catching up",
+                    downstream.successorId, common, appliedSeq);
+            closeDownstream("retry after catching up to seq " + common);
+            connectNotBeforeMs = nowMs + limits.reconnectDelayMs();
+            return;
+        }
         if (common >= position.appliedSeq()) {
             log.error("successor {} diverged ({}) within its committed entries: its storage is not this chain's",
                     downstream.successorId, divergence);
             downstream.state = LinkState.DIVERGED;
             return;
         }
-        if (common > appliedSeq || (common > 0 && ours == null)) {
-            log.error("successor {} diverged ({}) and our log cannot bridge its commit point {}; it needs a snapshot",
-                    downstream.successorId, divergence, common);
+        if (common > 0 && entryAt(common) == null) {
+            log.error("successor {} diverged ({}) and our log no longer holds its commit point {}; it needs a "
+                    + "snapshot", downstream.successorId, divergence, common);
             downstream.state = LinkState.DIVERGED;
             return;
         }
@@ -449,6 +466,7 @@ public final class ChainReplica {
         upstreamReady = true;
         readBarrierSeq = Math.max(predecessorCommittedSeq, acceptedSeq);
         commitLocallyIfTail();
+        connectIfDue();
         if (discards) {
             sendPosition(linkId);
         }
@@ -464,6 +482,9 @@ public final class ChainReplica {
         if (downstream == null || downstream.linkId != linkId || downstream.state == LinkState.CONNECTING) {
             protocolViolation(linkId, "unexpected Ack");
             return;
+        }
+        if (downstream.state != LinkState.STREAMING) {
+            return; // the successor's log is not (yet) known to agree with ours: its acks say nothing about ours
         }
         downstream.successorDurableSeq = Math.max(downstream.successorDurableSeq, ack.senderDurableSeq());
         downstream.durableBelow = ack.durable();
@@ -570,9 +591,13 @@ public final class ChainReplica {
         return vector;
     }
 
+    /**
+     * Opens the successor link, but only once our own log is validated: an unvalidated log may hold an old
+     * head's entries, which must never reach (and be committed by) a successor.
+     */
     private void connectIfDue() {
         Optional<NodeDescriptor> successor = configuration.successorOf(selfId);
-        if (successor.isEmpty() || downstream != null || nowMs < connectNotBeforeMs) {
+        if (successor.isEmpty() || downstream != null || nowMs < connectNotBeforeMs || !logValidated) {
             return;
         }
         downstream = new DownstreamLink(nextOutboundLinkId++, successor.get().id());
@@ -662,7 +687,8 @@ public final class ChainReplica {
         return new ReplicaStatus(selfId, role, configuration.epoch(), acceptedSeq, appliedSeq, committedSeq,
                 configuration.predecessorOf(selfId).map(NodeDescriptor::id).orElse(null),
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
-                upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected);
+                upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected,
+                isCaughtUp());
     }
 
     private static List<String> ids(List<NodeDescriptor> nodes) {

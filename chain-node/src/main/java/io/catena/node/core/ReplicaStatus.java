@@ -12,11 +12,12 @@ import io.catena.config.Role;
  * @param upstreamLinked whether a predecessor's link is open and has said Hello
  * @param staleFramesRejected frames refused because they carried another epoch
  * @param corruptFramesRejected frames refused because an entry failed its CRC32C or broke the sequence
+ * @param caughtUp     this node holds every committed entry of its configuration (see NodeReport)
  */
 public record ReplicaStatus(String id, Role role, long epoch, long acceptedSeq, long appliedSeq,
                             long committedSeq, String predecessor, String successor, Downstream downstream,
                             boolean upstreamLinked, int waitingWrites, long staleFramesRejected,
-                            long corruptFramesRejected) {
+                            long corruptFramesRejected, boolean caughtUp) {
 
     /**
      * The successor link.

@@ -117,7 +117,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private NodeReport report() {
         ReplicaStatus status = replica.status();
         return new NodeReport(settings.self(), status.epoch(), status.role(), status.appliedSeq(),
-                status.committedSeq());
+                status.committedSeq(), status.caughtUp());
     }
 
     private void onReportReply(long sentAtMs, ReportReply reply) {

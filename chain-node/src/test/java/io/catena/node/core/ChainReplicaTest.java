@@ -488,6 +488,9 @@ class ChainReplicaTest {
             durableLog.put(2L, entry(2));
             ChainReplica middle = leased(new ChainReplica("n2", THREE, LIMITS, reader, 2, 1, 1));
             middle.start(0);
+            middle.onFrame(UP, new Frame.Hello(1, "n1", 1));
+            assertThat(middle.onFrame(UP, new Frame.Truncate(1, 2)).network()).as("validated: it links onward")
+                    .contains(new Effect.Connect(DOWN, N3));
 
             Effects accepted = middle.onConfiguration(0, ChainConfiguration.of(2, List.of(N1, N2)));
             assertThat(accepted.persists()).singleElement()
@@ -504,6 +507,44 @@ class ChainReplicaTest {
             Effects validated = middle.onFrame(UP, new Frame.Truncate(2, 2));
 
             assertThat(validated.persists()).containsExactly(new Effect.Persist(List.of(), 2));
+        }
+
+        @Test
+        void a_node_with_an_unvalidated_log_does_not_link_to_its_successor() {
+            ChainReplica middle = replica("n2", THREE);
+
+            assertThat(middle.start(0).network()).isEmpty();
+            middle.onFrame(UP, new Frame.Hello(1, "n1", 0));
+            assertThat(middle.onFrame(UP, new Frame.Truncate(1, 0)).network())
+                    .contains(new Effect.Connect(DOWN, N3));
+        }
+
+        @Test
+        void a_predecessor_behind_its_successors_commit_point_retries_the_link_instead_of_giving_up() {
+            durableLog.put(1L, entry(1));
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 1, 1, 1));
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 3, 1, 3));
+
+            assertThat(closes(effects, DOWN)).isTrue();
+            assertThat(head.status().downstream()).isNull();
+            assertThat(head.onTick(LIMITS.reconnectDelayMs()).network()).contains(new Effect.Connect(2, N2));
+        }
+
+        @Test
+        void acks_from_a_successor_whose_log_is_not_yet_agreed_are_ignored() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 2, 1, 0));
+            head.start(0);
+            head.onLinkUp(DOWN);
+            head.onFrame(DOWN, new Frame.Position(1, 2, 7, 0));
+
+            head.onFrame(DOWN, new Frame.Ack(1, 2, new long[] {2}));
+
+            assertThat(head.committedSeq()).isZero();
         }
 
         @Test

@@ -1,0 +1,107 @@
+package io.catena.sim;
+
+import io.catena.config.ChainConfiguration;
+import io.catena.config.NodeDescriptor;
+import io.catena.config.NodeReport;
+import io.catena.config.ReportReply;
+import io.catena.master.core.Coordinator;
+import io.catena.master.core.CoordinatorSettings;
+import io.catena.master.core.Install;
+import java.util.List;
+
+/**
+ * The master process in the simulation: the real {@link Coordinator}, a durable stored configuration (made
+ * durable before anything is pushed, as {@code ConfigurationStore} does), crash and restart.
+ */
+final class SimMaster implements SimNetwork.Process {
+
+    static final CoordinatorSettings SETTINGS = new CoordinatorSettings(3, 2_000, 250, 1_000);
+    static final long TICK_MS = 100;
+
+    private final SimCluster cluster;
+    private final Sim sim;
+    ChainConfiguration stored = ChainConfiguration.NONE;
+    Coordinator coordinator;
+    private boolean up;
+    private long incarnation;
+
+    SimMaster(SimCluster cluster) {
+        this.cluster = cluster;
+        this.sim = cluster.sim;
+    }
+
+    @Override
+    public String name() {
+        return "master";
+    }
+
+    @Override
+    public long incarnation() {
+        return incarnation;
+    }
+
+    @Override
+    public boolean isUp() {
+        return up;
+    }
+
+    void start() {
+        up = true;
+        incarnation++;
+        coordinator = new Coordinator("m1", SETTINGS, stored, sim.now());
+        long mine = incarnation;
+        tick(mine);
+        sim.after(sim.between(500, 2_500), () -> {
+            if (up && incarnation == mine) {
+                cluster.membershipEstablished();
+                install(coordinator.onMembershipReady(sim.now()));
+            }
+        });
+    }
+
+    void crash() {
+        up = false;
+        coordinator = null;
+        cluster.network.crashed(this);
+    }
+
+    private void tick(long mine) {
+        sim.after(TICK_MS, () -> {
+            if (up && incarnation == mine) {
+                install(coordinator.onTick(sim.now()));
+                tick(mine);
+            }
+        });
+    }
+
+    ReportReply onReport(NodeReport report) {
+        return coordinator.onReport(sim.now(), report);
+    }
+
+    void memberUp(NodeDescriptor node) {
+        if (up) {
+            install(coordinator.onMemberUp(sim.now(), node));
+        }
+    }
+
+    void memberDown(String nodeId) {
+        if (up) {
+            install(coordinator.onMemberDown(sim.now(), nodeId));
+        }
+    }
+
+    /** Persist, then push: nothing sees a configuration before it is durable. */
+    private void install(List<Install> installs) {
+        for (Install install : installs) {
+            ChainConfiguration next = install.configuration();
+            cluster.checker.onInstall(stored, next);
+            cluster.checker.note("master installs epoch " + next.epoch() + " " + next.chainIds() + ": "
+                    + install.reason());
+            stored = next;
+            for (NodeDescriptor recipient : install.recipients()) {
+                SimNode node = cluster.node(recipient.id());
+                cluster.network.datagram(this, node, true, () -> node.onPush(next));
+            }
+        }
+    }
+}

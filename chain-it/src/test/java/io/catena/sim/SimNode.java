@@ -1,0 +1,209 @@
+package io.catena.sim;
+
+import io.catena.config.NodeDescriptor;
+import io.catena.config.NodeReport;
+import io.catena.config.ReportReply;
+import io.catena.node.core.ChainReplica;
+import io.catena.node.core.Effect;
+import io.catena.node.core.Effects;
+import io.catena.node.core.Frame;
+import io.catena.node.core.Op;
+import io.catena.node.core.ReadDecision;
+import io.catena.node.core.ReplicaLimits;
+import io.catena.node.core.ReplicaStatus;
+import io.catena.node.core.WriteOutcome;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A storage node process in the simulation: the real {@link ChainReplica} with {@link SimStorage}, driven the way
+ * {@code NodeRuntime} drives it (effects in order: persist, network, replies), reporting to the master and
+ * answering clients.
+ */
+final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
+
+    static final ReplicaLimits LIMITS = new ReplicaLimits(10_000, 64, 64 * 1024, 3_000, 100);
+    static final long TICK_MS = 50;
+    static final long REPORT_INTERVAL_MS = 200;
+
+    final NodeDescriptor descriptor;
+    final SimStorage storage = new SimStorage();
+    private final SimCluster cluster;
+    private final Sim sim;
+    private final Map<Long, SimNetwork.StreamEnd> links = new HashMap<>();
+    private final Map<Long, Consumer<WriteOutcome>> pendingWrites = new HashMap<>();
+    ChainReplica replica;
+    private boolean up;
+    private long incarnation;
+    private long nextInboundLinkId = -1;
+    private long nextRequestId = 1;
+    private boolean flushScheduled;
+
+    SimNode(NodeDescriptor descriptor, SimCluster cluster) {
+        this.descriptor = descriptor;
+        this.cluster = cluster;
+        this.sim = cluster.sim;
+    }
+
+    @Override
+    public String name() {
+        return descriptor.id();
+    }
+
+    @Override
+    public long incarnation() {
+        return incarnation;
+    }
+
+    @Override
+    public boolean isUp() {
+        return up;
+    }
+
+    // ------------------------------------------------------------ lifecycle
+
+    void start() {
+        up = true;
+        incarnation++;
+        flushScheduled = false;
+        replica = new ChainReplica(name(), storage.configuration, LIMITS, storage, storage.appliedSeq(),
+                storage.lastEntryEpoch(), storage.committedSeq);
+        apply(replica.start(sim.now()));
+        long mine = incarnation;
+        every(TICK_MS, mine, () -> apply(replica.onTick(sim.now())));
+        every(REPORT_INTERVAL_MS, mine, this::report);
+    }
+
+    /** kill -9: volatile state and unflushed persists are gone; the durable storage stays. */
+    void crash() {
+        up = false;
+        storage.crash();
+        links.clear();
+        pendingWrites.clear();
+        cluster.network.crashed(this);
+    }
+
+    private void every(long periodMs, long mine, Runnable action) {
+        sim.after(periodMs, () -> {
+            if (up && incarnation == mine) {
+                action.run();
+                every(periodMs, mine, action);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------ effects, in NodeRuntime's order
+
+    void apply(Effects effects) {
+        for (Effect.Persist persist : effects.persists()) {
+            storage.submit(persist);
+        }
+        if (storage.hasPending() && !flushScheduled) {
+            flushScheduled = true;
+            long mine = incarnation;
+            sim.after(sim.between(0, 3), () -> {
+                if (up && incarnation == mine) {
+                    flushScheduled = false;
+                    long count = storage.flush();
+                    apply(replica.onDurable(count, storage.appliedSeq(), storage.committedSeq));
+                }
+            });
+        }
+        for (Effect effect : effects.network()) {
+            network(effect);
+        }
+        for (Effect.Reply reply : effects.replies()) {
+            Consumer<WriteOutcome> client = pendingWrites.remove(reply.requestId());
+            if (client != null) {
+                client.accept(reply.outcome());
+            }
+        }
+        cluster.checker.afterEffects(this);
+    }
+
+    private void network(Effect effect) {
+        if (effect instanceof Effect.Connect connect) {
+            SimNode successor = cluster.node(connect.successor().id());
+            cluster.network.connect(this, connect.linkId(), successor, successor.nextInboundLinkId--, this,
+                    successor, () -> apply(replica.onLinkDown(sim.now(), connect.linkId())));
+        } else if (effect instanceof Effect.Send send) {
+            SimNetwork.StreamEnd end = links.get(send.linkId());
+            if (end != null) {
+                cluster.network.send(end, send.frame());
+            }
+        } else if (effect instanceof Effect.Close close) {
+            SimNetwork.StreamEnd end = links.get(close.linkId());
+            if (end != null) {
+                cluster.network.close(end);
+            }
+        }
+    }
+
+    @Override
+    public void onData(SimNetwork.StreamEnd end, Object payload) {
+        if (payload == SimNetwork.OPENED) {
+            links.put(end.linkId, end);
+            if (end.linkId > 0) {
+                apply(replica.onLinkUp(end.linkId));
+            }
+        } else {
+            apply(replica.onFrame(end.linkId, (Frame) payload));
+        }
+    }
+
+    @Override
+    public void onClosed(SimNetwork.StreamEnd end) {
+        links.remove(end.linkId);
+        apply(replica.onLinkDown(sim.now(), end.linkId));
+    }
+
+    // ------------------------------------------------------------ control plane
+
+    private void report() {
+        ReplicaStatus status = replica.status();
+        NodeReport report = new NodeReport(descriptor, status.epoch(), status.role(), status.appliedSeq(),
+                status.committedSeq(), status.caughtUp());
+        long sentAtMs = sim.now();
+        long mine = incarnation;
+        SimMaster master = cluster.master;
+        cluster.network.datagram(this, master, true, () -> {
+            ReportReply reply = master.onReport(report);
+            cluster.network.datagram(master, this, true, () -> {
+                if (incarnation == mine) {
+                    onReply(sentAtMs, reply);
+                }
+            });
+        });
+    }
+
+    private void onReply(long sentAtMs, ReportReply reply) {
+        apply(replica.onConfiguration(sim.now(), reply.configuration()));
+        if (reply.leaseMs() > 0) {
+            apply(replica.onLease(sim.now(), sentAtMs + reply.leaseMs()));
+        }
+    }
+
+    void onPush(io.catena.config.ChainConfiguration configuration) {
+        apply(replica.onConfiguration(sim.now(), configuration));
+    }
+
+    // ------------------------------------------------------------ clients
+
+    void write(Op op, byte[] key, byte[] value, Consumer<WriteOutcome> reply) {
+        long requestId = nextRequestId++;
+        pendingWrites.put(requestId, reply);
+        apply(replica.onClientWrite(sim.now(), requestId, op, key, value));
+    }
+
+    /** A read of committed data: the value (null when absent), or the decision that prevented it. */
+    ReadDecision read(byte[] key, Consumer<byte[]> value) {
+        ReadDecision decision = replica.readDecision(sim.now());
+        if (decision instanceof ReadDecision.Serve) {
+            cluster.checker.onServedRead(this);
+            value.accept(storage.data.get(ByteBuffer.wrap(key)));
+        }
+        return decision;
+    }
+}

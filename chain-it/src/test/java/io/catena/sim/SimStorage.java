@@ -1,0 +1,103 @@
+package io.catena.sim;
+
+import io.catena.config.ChainConfiguration;
+import io.catena.node.core.Effect;
+import io.catena.node.core.LogEntry;
+import io.catena.node.core.LogReader;
+import io.catena.node.core.Op;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A node's storage in the simulation: persists queue up and become durable together at a simulated fsync, in
+ * order; a crash loses what was not yet durable. The replica reads durable entries only, as with LMDB.
+ */
+final class SimStorage implements LogReader {
+
+    /** Durable state: survives crashes. */
+    final TreeMap<Long, LogEntry> log = new TreeMap<>();
+    final Map<ByteBuffer, long[]> dataSeq = new HashMap<>();
+    final Map<ByteBuffer, byte[]> data = new HashMap<>();
+    long committedSeq;
+    ChainConfiguration configuration = ChainConfiguration.NONE;
+
+    /** Volatile: lost on crash. */
+    private final List<Effect.Persist> pending = new ArrayList<>();
+    private long submitted;
+    private long durableCount;
+
+    long appliedSeq() {
+        return log.isEmpty() ? 0 : log.lastKey();
+    }
+
+    long lastEntryEpoch() {
+        return log.isEmpty() ? 0 : log.lastEntry().getValue().entryEpoch();
+    }
+
+    void submit(Effect.Persist persist) {
+        pending.add(persist);
+        submitted++;
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** The fsync: makes every pending persist durable, in order; returns the persist count now durable. */
+    long flush() {
+        for (Effect.Persist persist : pending) {
+            apply(persist);
+        }
+        durableCount += pending.size();
+        pending.clear();
+        return durableCount;
+    }
+
+    /** Process crash: the queue is gone, the counter restarts with the next process. */
+    void crash() {
+        pending.clear();
+        submitted = 0;
+        durableCount = 0;
+    }
+
+    private void apply(Effect.Persist persist) {
+        if (persist.truncateAfter() >= 0) {
+            if (persist.truncateAfter() < committedSeq) {
+                throw new AssertionError("truncation below the commit point: " + persist.truncateAfter() + " < "
+                        + committedSeq);
+            }
+            log.tailMap(persist.truncateAfter(), false).clear();
+        }
+        if (persist.configuration() != null) {
+            configuration = persist.configuration();
+        }
+        for (LogEntry entry : persist.append()) {
+            if (entry.seq() != appliedSeq() + 1) {
+                throw new AssertionError("gap in the log: appending " + entry.seq() + " after " + appliedSeq());
+            }
+            log.put(entry.seq(), entry);
+        }
+        for (long seq = committedSeq + 1; seq <= persist.commitUpTo(); seq++) {
+            LogEntry entry = log.get(seq);
+            ByteBuffer key = ByteBuffer.wrap(entry.key());
+            if (entry.op() == Op.PUT) {
+                data.put(key, entry.value());
+                dataSeq.put(key, new long[] {seq});
+            } else {
+                data.remove(key);
+                dataSeq.remove(key);
+            }
+        }
+        committedSeq = Math.max(committedSeq, persist.commitUpTo());
+    }
+
+    @Override
+    public Optional<LogEntry> entry(long seq) {
+        return Optional.ofNullable(log.get(seq));
+    }
+}
