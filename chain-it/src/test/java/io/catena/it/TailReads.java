@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -52,6 +53,7 @@ final class TailReads {
      */
     void assertHoldsEvery(List<Attempt> acknowledged) {
         assertThat(acknowledged).as("acknowledged writes to check").isNotEmpty();
+        long startNs = System.nanoTime();
         List<String> lost = new ArrayList<>();
         for (Attempt write : acknowledged) {
             HttpResponse<String> read = read(write.key());
@@ -62,6 +64,8 @@ final class TailReads {
                         + abbreviate(read.body()));
             }
         }
+        System.out.printf("read %d acknowledged writes at the tail in %d ms%n", acknowledged.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         assertThat(lost).as("acknowledged writes not at the tail (of %d checked)", acknowledged.size()).isEmpty();
     }
 

@@ -80,6 +80,12 @@ final class InvariantChecker {
 
     void afterEffects(SimNode node) {
         traceState(node);
+        long durable = node.storage.appliedSeq();
+        if (node.replica.status().appliedSeq() > durable || node.replica.committedSeq() > Math.max(durable,
+                node.storage.committedSeq)) {
+            fail(node.name() + " counts seq " + node.replica.status().appliedSeq() + " durable (committed "
+                    + node.replica.committedSeq() + ") but its storage holds only " + durable);
+        }
         long epoch = node.replica.configuration().epoch();
         long before = epochs.getOrDefault(node.name(), 0L);
         if (epoch < before) {
@@ -107,10 +113,13 @@ final class InvariantChecker {
         checkedThrough.put(node.name(), Math.max(through, from - 1));
     }
 
-    void onInstall(ChainConfiguration previous, ChainConfiguration next) {
-        if (next.epoch() <= previous.epoch()) {
-            fail("the master installed epoch " + next.epoch() + " after epoch " + previous.epoch());
+    private long highestInstalledEpoch;
+
+    void onInstall(ChainConfiguration next) {
+        if (next.epoch() <= highestInstalledEpoch) {
+            fail("the master installed epoch " + next.epoch() + " after epoch " + highestInstalledEpoch);
         }
+        highestInstalledEpoch = next.epoch();
         ChainConfiguration earlier = installed.putIfAbsent(next.epoch(), next);
         if (earlier != null && !earlier.equals(next)) {
             fail("two configurations share epoch " + next.epoch() + ": " + earlier.chainIds() + " and "

@@ -18,9 +18,11 @@ final class SimCluster {
     final Map<String, SimNode> nodes = new LinkedHashMap<>();
     final SimMaster master;
     final InvariantChecker checker;
+    final Variant variant;
 
-    SimCluster(Sim sim, int nodeCount) {
+    SimCluster(Sim sim, int nodeCount, Variant variant) {
         this.sim = sim;
+        this.variant = variant;
         this.network = new SimNetwork(sim);
         this.checker = new InvariantChecker(this);
         for (int i = 1; i <= nodeCount; i++) {

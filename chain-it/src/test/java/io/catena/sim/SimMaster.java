@@ -48,7 +48,11 @@ final class SimMaster implements SimNetwork.Process {
     void start() {
         up = true;
         incarnation++;
-        coordinator = new Coordinator("m1", SETTINGS, stored, sim.now());
+        ChainConfiguration recovered = stored;
+        if (cluster.variant == Variant.MASTER_REUSES_EPOCH && stored.epoch() > 1) {
+            recovered = new ChainConfiguration(stored.epoch() - 1, stored.chain(), stored.learners());
+        }
+        coordinator = new Coordinator("m1", SETTINGS, recovered, sim.now());
         long mine = incarnation;
         tick(mine);
         sim.after(sim.between(500, 2_500), () -> {
@@ -94,7 +98,7 @@ final class SimMaster implements SimNetwork.Process {
     private void install(List<Install> installs) {
         for (Install install : installs) {
             ChainConfiguration next = install.configuration();
-            cluster.checker.onInstall(stored, next);
+            cluster.checker.onInstall(next);
             cluster.checker.note("master installs epoch " + next.epoch() + " " + next.chainIds() + ": "
                     + install.reason());
             stored = next;

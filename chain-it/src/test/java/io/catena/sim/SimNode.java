@@ -40,6 +40,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     private long nextInboundLinkId = -1;
     private long nextRequestId = 1;
     private boolean flushScheduled;
+    private long submittedPersists;
 
     SimNode(NodeDescriptor descriptor, SimCluster cluster) {
         this.descriptor = descriptor;
@@ -68,6 +69,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         up = true;
         incarnation++;
         flushScheduled = false;
+        submittedPersists = 0;
         replica = new ChainReplica(name(), storage.configuration, LIMITS, storage, storage.appliedSeq(),
                 storage.lastEntryEpoch(), storage.committedSeq);
         apply(replica.start(sim.now()));
@@ -99,6 +101,16 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     void apply(Effects effects) {
         for (Effect.Persist persist : effects.persists()) {
             storage.submit(persist);
+            submittedPersists++;
+        }
+        if (cluster.variant == Variant.ACK_BEFORE_DURABLE && !effects.persists().isEmpty()) {
+            long lastSeq = effects.persists().stream().mapToLong(Effect.Persist::lastSeq).max().orElse(0);
+            long claimed = Math.max(replica.status().appliedSeq(), lastSeq);
+            long committed = Math.max(replica.committedSeq(), effects.persists().stream()
+                    .mapToLong(Effect.Persist::commitUpTo).max().orElse(0));
+            long count = submittedPersists;
+            sim.after(0, () -> apply(replica.onDurable(count, Math.min(claimed, replica.status().acceptedSeq()),
+                    Math.min(committed, claimed))));
         }
         if (storage.hasPending() && !flushScheduled) {
             flushScheduled = true;
@@ -107,7 +119,9 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
                 if (up && incarnation == mine) {
                     flushScheduled = false;
                     long count = storage.flush();
-                    apply(replica.onDurable(count, storage.appliedSeq(), storage.committedSeq));
+                    if (cluster.variant != Variant.ACK_BEFORE_DURABLE) {
+                        apply(replica.onDurable(count, storage.appliedSeq(), storage.committedSeq));
+                    }
                 }
             });
         }
@@ -149,8 +163,19 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
                 apply(replica.onLinkUp(end.linkId));
             }
         } else {
-            apply(replica.onFrame(end.linkId, (Frame) payload));
+            apply(replica.onFrame(end.linkId, brokenVariant((Frame) payload)));
         }
+    }
+
+    /** SKIP_RESEND_AFTER_RECONFIGURATION: the predecessor takes its successor to be level with itself. */
+    private Frame brokenVariant(Frame frame) {
+        if (cluster.variant == Variant.SKIP_RESEND_AFTER_RECONFIGURATION && frame instanceof Frame.Position position
+                && replica.configuration().epoch() > 1) {
+            long ours = replica.status().appliedSeq();
+            long epochThere = storage.entry(ours).map(io.catena.node.core.LogEntry::entryEpoch).orElse(0L);
+            return new Frame.Position(position.epoch(), ours, epochThere, position.committedSeq());
+        }
+        return frame;
     }
 
     @Override
@@ -200,6 +225,9 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     /** A read of committed data: the value (null when absent), or the decision that prevented it. */
     ReadDecision read(byte[] key, Consumer<byte[]> value) {
         ReadDecision decision = replica.readDecision(sim.now());
+        if (cluster.variant == Variant.TAIL_READS_WITHOUT_LEASE && replica.role().isTail()) {
+            decision = ReadDecision.SERVE;
+        }
         if (decision instanceof ReadDecision.Serve) {
             cluster.checker.onServedRead(this);
             value.accept(storage.data.get(ByteBuffer.wrap(key)));

@@ -43,9 +43,13 @@ final class Simulation {
     private final Runnable afterEachStep;
 
     Simulation(long seed) {
+        this(seed, Variant.NONE);
+    }
+
+    Simulation(long seed, Variant variant) {
         this.seed = seed;
         this.sim = new Sim(seed);
-        this.cluster = new SimCluster(sim, NODES);
+        this.cluster = new SimCluster(sim, NODES, variant);
         this.afterEachStep = () -> { };
     }
 
