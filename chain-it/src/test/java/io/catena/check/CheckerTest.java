@@ -164,8 +164,8 @@ class CheckerTest {
         assertThat(result.verdict()).as(result.render()).isEqualTo(Verdict.VIOLATION);
         assertThat(result.longestPrefix()).extracting(Op::id).containsExactly(0, 1);
         assertThat(result.involved()).containsExactly(stale);
-        assertThat(result.explanation()).contains("key \"k\"", "2 of 3 ops", "\"b\" (v2)",
-                "saw \"a\" (v1), but the key holds \"b\" (v2)");
+        assertThat(result.explanation()).contains("key \"k\"", "2 of 3 ops", "\"b\" (v2, from #1)",
+                "saw \"a\" (v1), but the key holds \"b\" (v2, from #1)");
     }
 
     @Test
@@ -230,7 +230,7 @@ class CheckerTest {
         KeyResult result = checkK();
 
         assertThat(result.verdict()).as(result.render()).isEqualTo(Verdict.VIOLATION);
-        assertThat(result.explanation()).contains("applied expecting v1, but the key holds \"b\" (v2)");
+        assertThat(result.explanation()).contains("applied expecting v1, but the key holds \"b\" (v2, from #1)");
     }
 
     @Test
@@ -264,7 +264,8 @@ class CheckerTest {
         KeyResult unique = new Linearizability(Linearizability.STEPS_MAX_DEFAULT, false).check(K, history.ops());
 
         assertThat(increasing.verdict()).as(increasing.render()).isEqualTo(Verdict.VIOLATION);
-        assertThat(increasing.explanation()).contains("v1 is not above v2");
+        assertThat(increasing.explanation()).contains("versions increase, and #1 c1 [20, 30] WRITE \"b\" -> ok v1"
+                + " must take effect first");
         assertThat(unique.verdict()).as(unique.render()).isEqualTo(Verdict.OK);
     }
 

@@ -2,7 +2,6 @@ package io.catena.check;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Checks that a history of key-value operations is linearizable: that each op can be given one instant
@@ -95,7 +93,8 @@ public final class Linearizability {
         List<Op> prefix = Arrays.stream(outcome.prefix()).mapToObj(checked::get).toList();
         return switch (outcome.verdict()) {
             case LINEARIZABLE -> new KeyResult(key, Verdict.OK, "", prefix, List.of(), ops, outcome.steps());
-            case VIOLATION -> explainViolation(key, checked, model, versionOrderAfter(checked, outcome), outcome, ops);
+            case VIOLATION -> Explanation.ofSearch(key, checked, model, versionOrderAfter(checked, outcome), outcome,
+                    ops);
             case STEPS_EXCEEDED -> new KeyResult(key, Verdict.UNKNOWN, "key " + Call.quote(key)
                     + ": undecided after " + outcome.steps() + " steps (stepsMax " + stepsMax + "); longest "
                     + "linearizable prefix " + prefix.size() + " of " + checked.size() + " ops, "
@@ -151,48 +150,6 @@ public final class Linearizability {
         return new KeyResult(key, Verdict.VIOLATION, explanation, List.of(), involved, ops, 0);
     }
 
-    /**
-     * Explains where the search got stuck: after the longest prefix it found, the op with the earliest
-     * completion still pending must take effect next or before, and neither it nor any op invoked before that
-     * completion can (each is either refused by the register, or leads only to configurations already refuted).
-     */
-    private static KeyResult explainViolation(String key, List<Op> checked, RegisterModel model,
-                                              VersionOrder versionOrder, Search.Outcome outcome, List<Op> ops) {
-        BitSet inPrefix = new BitSet();
-        Arrays.stream(outcome.prefix()).forEach(inPrefix::set);
-        int[] pending = IntStream.range(0, checked.size()).filter(i -> !inPrefix.get(i)).toArray();
-        int blocking = Arrays.stream(pending).filter(i -> !checked.get(i).openEnded())
-                .boxed().min(Comparator.comparingLong(i -> checked.get(i).completedAt()))
-                .orElseThrow(() -> new AssertionError("a violation with no pending op that has a deadline"));
-        long deadline = checked.get(blocking).completedAt();
-        List<Integer> candidates = Arrays.stream(pending).filter(i -> checked.get(i).invokedAt() <= deadline)
-                .boxed().toList();
-        int state = outcome.stateAfterPrefix();
-        StringBuilder text = new StringBuilder("key " + Call.quote(key) + ": not linearizable. The longest "
-                + "linearizable prefix has " + outcome.prefix().length + " of " + checked.size()
-                + " ops and leaves the key holding " + model.state(state) + ":\n");
-        List<Op> prefix = Arrays.stream(outcome.prefix()).mapToObj(checked::get).toList();
-        if (prefix.size() > EXPLAIN_OPS_MAX) {
-            text.append("  ... ").append(prefix.size() - EXPLAIN_OPS_MAX).append(" earlier ops\n");
-        }
-        text.append(lines(prefix.subList(Math.max(0, prefix.size() - EXPLAIN_OPS_MAX), prefix.size())));
-        text.append("\nthen ").append(checked.get(blocking)).append(" must take effect by ")
-                .append(deadline).append(", but none of the ").append(candidates.size())
-                .append(" ops pending then can be linearized next:\n");
-        for (int i : candidates.subList(0, Math.min(candidates.size(), EXPLAIN_OPS_MAX))) {
-            String why = model.whyRejected(state, i);
-            if (why == null && versionOrder != null) {
-                why = versionOrder.whyNot(i);
-            }
-            text.append("  ").append(checked.get(i)).append(": ")
-                    .append(why != null ? why : "could take effect, but no linearization of the rest follows")
-                    .append('\n');
-        }
-        List<Op> involved = candidates.stream().map(checked::get).toList();
-        return new KeyResult(key, Verdict.VIOLATION, text.toString().stripTrailing(), prefix, involved, ops,
-                outcome.steps());
-    }
-
     /** The version order after the prefix the search found, to explain its refusals; null if not enforced. */
     private VersionOrder versionOrderAfter(List<Op> checked, Search.Outcome outcome) {
         if (!versionsIncrease) {
@@ -203,7 +160,7 @@ public final class Linearizability {
         return order;
     }
 
-    private static String lines(List<Op> ops) {
+    static String lines(List<Op> ops) {
         return ops.stream().map(op -> "  " + op).collect(Collectors.joining("\n"));
     }
 }

@@ -50,6 +50,16 @@ final class Memo {
         }
     }
 
+    boolean contains(long key, long state, long[] set) {
+        int mask = hashes.length - 1;
+        for (int i = (int) key & mask; sets[i] != null; i = (i + 1) & mask) {
+            if (hashes[i] == key && states[i] == state && Arrays.equals(sets[i], set)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int size() {
         return size;
     }

@@ -2,7 +2,9 @@ package io.catena.check;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -17,7 +19,7 @@ import java.util.stream.IntStream;
  * linearized and the rest can be left out: the history is linearizable. Events at equal times are ordered
  * invocations first, so that ops touching at one instant count as concurrent, never as ordered.
  *
- * <p>Three prunings, all sound (each keeps some linearization if there is one):
+ * <p>Five prunings, all sound (each keeps some linearization if there is one):
  * <ul>
  *   <li><b>Free moves.</b> An invoked op that leaves the state as it is (a read, a rejected CAS) and is accepted
  *       in the current state is linearized at once, and no alternative is tried in its place: any linearization
@@ -31,6 +33,14 @@ import java.util.stream.IntStream;
  *       overwrites the state and W can be dropped (which an open-ended op may be). So W stays only right before
  *       an op that needs it, and open-ended ops no longer double the configurations each. The configuration
  *       right after W carries that requirement, so the memo keys it too.</li>
+ *   <li><b>Subsumption.</b> Leaving an open-ended op out is always allowed, so if {@code (S, s)} was refuted
+ *       then so is {@code (S + W, s)} for an open-ended W: anything that worked from the second would work
+ *       from the first with W left out. Before entering a configuration the search looks up each such smaller
+ *       one. (Every memo entry not on the current path is refuted: the search stops at its first success.)</li>
+ *   <li><b>Interchangeable open-ended ops in invocation order.</b> Open-ended ops that behave alike in every
+ *       state (same kind, same effect, same CAS expectation; e.g. INFO writes whose values no read saw, see
+ *       {@link RegisterModel}) are linearized only in the order they were invoked: in a linearization that uses
+ *       a later one while an earlier one is left out, or placed after it, the two can trade places.</li>
  *   <li><b>Version order</b> (optional): see {@link VersionOrder}.</li>
  * </ul>
  */
@@ -63,6 +73,8 @@ final class Search {
     private final boolean[] isInvocation;
     private final int[] completionOf;
     private final int[] invocationOf;
+    /** Per open-ended op, the last op invoked before it that is interchangeable with it, or {@link #NONE}. */
+    private final int[] interchangeableBefore;
 
     // The search: the linearization so far as a stack of choices, and the configurations already explored.
     private final long[] linearized;
@@ -71,6 +83,9 @@ final class Search {
     private final boolean[] stackFree;
     private final int[] stackNeeds;
     private int depth;
+    /** The open-ended ops among those linearized, for {@link #subsumed}. */
+    private final int[] openStack;
+    private int openDepth;
     private int state = RegisterModel.INITIAL;
     /** After an open-ended op, the state before it: the next op must not fit that state. Else {@link #ANY}. */
     private int needsOtherThan = ANY;
@@ -98,6 +113,8 @@ final class Search {
         stackStates = new int[n];
         stackFree = new boolean[n];
         stackNeeds = new int[n];
+        openStack = new int[n];
+        interchangeableBefore = interchangeableBefore(ops, model, versionsIncrease);
         layOutEvents();
     }
 
@@ -167,15 +184,20 @@ final class Search {
         if (versionOrder != null && !versionOrder.allows(op)) {
             return false;
         }
+        int before = interchangeableBefore[op];
+        if (before != NONE && !isSet(linearized, before)) {
+            return false;
+        }
         int after = model.step(state, op);
         if (after == RegisterModel.REJECTED || !needed(op)) {
             return false;
         }
         int needsAfter = ops.get(op).openEnded() ? state : ANY;
-        long configuration = ((long) (needsAfter + 1) << 32) | after;
+        long configuration = configuration(after, needsAfter);
         long hashAfter = setHash ^ Memo.zobrist(op);
         set(linearized, op);
-        if (!memo.addIfAbsent(Memo.key(hashAfter, configuration), configuration, linearized)) {
+        if (subsumed(op, hashAfter, after)
+                || !memo.addIfAbsent(Memo.key(hashAfter, configuration), configuration, linearized)) {
             clear(linearized, op);
             return false;
         }
@@ -184,6 +206,9 @@ final class Search {
         stackFree[depth] = free;
         stackNeeds[depth] = needsOtherThan;
         depth++;
+        if (ops.get(op).openEnded()) {
+            openStack[openDepth++] = op;
+        }
         state = after;
         needsOtherThan = needsAfter;
         setHash = hashAfter;
@@ -191,11 +216,40 @@ final class Search {
             versionOrder.linearized(op);
         }
         lift(position);
-        if (depth > best.length) {
+        if (depth > best.length && !ops.get(op).openEnded()) {
+            // A prefix ending in an open-ended op is no progress: that op stays only if a later one needs it.
             best = Arrays.copyOf(stackOps, depth);
             bestState = state;
         }
         return true;
+    }
+
+    private static long configuration(int state, int needsOtherThan) {
+        return ((long) (needsOtherThan + 1) << 32) | state;
+    }
+
+    /**
+     * Whether the configuration about to be entered ({@link #linearized} already including {@code op}, state
+     * {@code after}) is refuted because the same one without some open-ended op was.
+     */
+    private boolean subsumed(int op, long hashAfter, int after) {
+        long withoutNeeds = configuration(after, ANY);
+        for (int i = 0; i <= openDepth; i++) {
+            int open = i < openDepth ? openStack[i] : op;
+            if (!ops.get(open).openEnded()
+                    || (open == op && withoutNeeds == configuration(state, needsOtherThan))) {
+                // The last check skips the configuration being left, which is on the path, not refuted.
+                continue;
+            }
+            clear(linearized, open);
+            boolean refuted = memo.contains(Memo.key(hashAfter ^ Memo.zobrist(open), withoutNeeds), withoutNeeds,
+                    linearized);
+            set(linearized, open);
+            if (refuted) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -209,6 +263,9 @@ final class Search {
             int undone = stackOps[depth];
             state = stackStates[depth];
             needsOtherThan = stackNeeds[depth];
+            if (ops.get(undone).openEnded()) {
+                openDepth--;
+            }
             setHash ^= Memo.zobrist(undone);
             clear(linearized, undone);
             if (versionOrder != null) {
@@ -225,6 +282,26 @@ final class Search {
 
     private Outcome outcome(Verdict verdict) {
         return new Outcome(verdict, steps, best, bestState, memo.size());
+    }
+
+    /**
+     * Open-ended ops behave alike iff they have the same kind, effect and CAS expectation, and, when versions
+     * must increase, the same version (their states may not show it: see {@link RegisterModel}).
+     */
+    private static int[] interchangeableBefore(List<Op> ops, RegisterModel model, boolean versionsIncrease) {
+        int[] before = new int[ops.size()];
+        Map<List<Long>, Integer> lastOfClass = new HashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            before[i] = NONE;
+            if (op.openEnded() && op.mayHaveTakenEffect()) {
+                List<Long> behaviour = List.of((long) op.kind().ordinal(), (long) model.stateAfter(i),
+                        op.call().expectedVersion(), versionsIncrease ? op.writtenVersion() : Output.VERSION_UNKNOWN);
+                Integer last = lastOfClass.put(behaviour, i);
+                before[i] = last == null ? NONE : last;
+            }
+        }
+        return before;
     }
 
     private void layOutEvents() {
@@ -284,6 +361,10 @@ final class Search {
 
     private static void set(long[] bits, int i) {
         bits[i >>> 6] |= 1L << i;
+    }
+
+    private static boolean isSet(long[] bits, int i) {
+        return (bits[i >>> 6] & (1L << i)) != 0;
     }
 
     private static void clear(long[] bits, int i) {

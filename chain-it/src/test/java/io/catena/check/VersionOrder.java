@@ -1,6 +1,8 @@
 package io.catena.check;
 
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -47,15 +49,22 @@ final class VersionOrder {
         return version[op] == Output.VERSION_UNKNOWN || (version[op] > max && definiteBelow[op] == definiteLinearized);
     }
 
-    /** Why {@code op} may not be linearized next, or {@code null} if it may. */
-    String whyNot(int op) {
+    /**
+     * Why {@code op} may not be linearized next, or {@code null} if it may; {@code ops} and {@code linearized}
+     * name the write still owed.
+     */
+    String whyNot(int op, List<Op> ops, BitSet linearized) {
         if (allows(op)) {
             return null;
         }
         if (version[op] <= max) {
             return "its version v" + version[op] + " is not above v" + max + ", which already took effect";
         }
-        return "writes of versions below v" + version[op] + " that must take effect have not all taken effect";
+        Op owed = IntStream.range(0, version.length)
+                .filter(i -> definite[i] && version[i] < version[op] && !linearized.get(i))
+                .mapToObj(ops::get).min(Comparator.comparingLong(Op::writtenVersion))
+                .orElseThrow(() -> new AssertionError("no write owed before v" + version[op]));
+        return "versions increase, and " + owed + " must take effect first";
     }
 
     /** Call after linearizing {@code op}; undo with {@link #undo} in reverse order. */

@@ -75,7 +75,7 @@ final class Simulation {
             checkAcknowledgedWritesPresent();
             String linearizability = HistoryCheck.check(history);
             if (linearizability != null) {
-                return result(linearizability);
+                return result(cluster.checker.violation(linearizability).getMessage());
             }
             return result(null);
         } catch (InvariantChecker.InvariantViolation | AssertionError | IllegalStateException e) {

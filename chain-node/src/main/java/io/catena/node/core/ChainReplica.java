@@ -188,7 +188,7 @@ public final class ChainReplica {
     public Effects onLinkUp(long linkId) {
         if (downstream != null && downstream.linkId == linkId && downstream.state == LinkState.CONNECTING) {
             downstream.state = LinkState.HELLO_SENT;
-            send(linkId, new Frame.Hello(configuration.epoch(), selfId, committedSeq));
+            send(linkId, new Frame.Hello(configuration.epoch(), selfId, chainCommittedSeq()));
         } else {
             out.add(new Effect.Close(linkId, "no longer wanted"));
         }
@@ -641,6 +641,15 @@ public final class ChainReplica {
         return entry != null ? entry : logReader.entry(seq).orElse(null);
     }
 
+    /**
+     * The highest seq known committed anywhere upstream: our own commit point, or our predecessor's (as its Hello
+     * said) if higher. A new tail serves reads only once it has committed this far, so a write that an old tail
+     * committed just before it was demoted is never missed, however many nodes were appended after it.
+     */
+    private long chainCommittedSeq() {
+        return Math.max(committedSeq, predecessorCommittedSeq);
+    }
+
     private void persist(Effect.Persist persist) {
         persistsIssued++;
         out.add(persist);
@@ -688,7 +697,7 @@ public final class ChainReplica {
                 configuration.predecessorOf(selfId).map(NodeDescriptor::id).orElse(null),
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
                 upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected,
-                isCaughtUp());
+                isCaughtUp(), leaseUntilMs);
     }
 
     private static List<String> ids(List<NodeDescriptor> nodes) {

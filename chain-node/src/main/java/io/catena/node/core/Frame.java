@@ -13,8 +13,9 @@ public sealed interface Frame {
     long epoch();
 
     /**
-     * pred -> succ: opens a link in a configuration. {@code committedSeq} is the predecessor's: a successor that
-     * is the tail serves reads only once its own data is committed that far (it may be catching up).
+     * pred -> succ: opens a link in a configuration. {@code committedSeq} is the highest seq the predecessor knows
+     * committed anywhere upstream (its own commit point or the one its own predecessor's Hello carried): a
+     * successor that is the tail serves reads only once its own data is committed that far.
      */
     record Hello(long epoch, String fromId, long committedSeq) implements Frame {
         public Hello {

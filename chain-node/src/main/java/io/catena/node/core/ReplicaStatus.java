@@ -13,11 +13,12 @@ import io.catena.config.Role;
  * @param staleFramesRejected frames refused because they carried another epoch
  * @param corruptFramesRejected frames refused because an entry failed its CRC32C or broke the sequence
  * @param caughtUp     this node holds every committed entry of its configuration (see NodeReport)
+ * @param leaseUntilMs when the lease from the master runs out, on this node's clock
  */
 public record ReplicaStatus(String id, Role role, long epoch, long acceptedSeq, long appliedSeq,
                             long committedSeq, String predecessor, String successor, Downstream downstream,
                             boolean upstreamLinked, int waitingWrites, long staleFramesRejected,
-                            long corruptFramesRejected, boolean caughtUp) {
+                            long corruptFramesRejected, boolean caughtUp, long leaseUntilMs) {
 
     /**
      * The successor link.
