@@ -32,12 +32,20 @@ final class RegisterWorkload {
     private final Random random;
     private final int clients;
     private final List<String> keys;
+    private final boolean recordVersions;
     private long seq;
 
+    /** Clients that record the versions the store gives (and CAS by version). */
     RegisterWorkload(long seed, int clients, List<String> keys) {
+        this(seed, clients, keys, true);
+    }
+
+    /** @param recordVersions if false, no output carries a version and every CAS is a CAS-if-absent */
+    RegisterWorkload(long seed, int clients, List<String> keys, boolean recordVersions) {
         this.random = new Random(seed);
         this.clients = clients;
         this.keys = keys;
+        this.recordVersions = recordVersions;
     }
 
     /** {@code opsTotal} ops spread over the keys at random. */
@@ -100,7 +108,7 @@ final class RegisterWorkload {
             case READ -> Call.read(p.key());
             case CAS -> {
                 int dice = random.nextInt(3);
-                if (dice == 0 || now.version() == Output.VERSION_UNKNOWN) {
+                if (dice == 0 || now.version() == Output.VERSION_UNKNOWN || !recordVersions) {
                     yield Call.casIfAbsent(p.key(), p.value());
                 }
                 yield Call.cas(p.key(), dice == 1 ? now.version() : Math.max(0, now.version() - 1), p.value());
@@ -115,13 +123,14 @@ final class RegisterWorkload {
             case CAS -> call.expectsAbsent() ? now.value() == null : now.version() == call.expectedVersion();
         };
         if (call.kind() == Op.Kind.READ) {
-            return now.value() == null ? Output.absent() : Output.read(now.value(), now.version());
+            return now.value() == null ? Output.absent()
+                    : Output.read(now.value(), recordVersions ? now.version() : Output.VERSION_UNKNOWN);
         }
         if (!takesEffect) {
             return Output.casRejected();
         }
         seq++;
         registers.put(call.key(), new Register(call.kind() == Op.Kind.DELETE ? null : call.value(), seq));
-        return Output.written(seq);
+        return Output.written(recordVersions ? seq : Output.VERSION_UNKNOWN);
     }
 }
