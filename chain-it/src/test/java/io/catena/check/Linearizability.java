@@ -3,11 +3,7 @@ package io.catena.check;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -18,9 +14,9 @@ import java.util.stream.Collectors;
  * <p>Keys are independent (linearizability is P-compositional), so each key is checked alone. For one key:
  * <ol>
  *   <li>FAIL ops are dropped (they surely had no effect), and so are INFO reads (they observed nothing).</li>
- *   <li>Reads that cannot have seen any write are violations at once: a value that no write that may have
- *       taken effect (OK, INFO, or may-be-lost) put, or a version that a write of another value claims.
- *       Two writes claiming one version are a violation too: the store gives each write its own.</li>
+ *   <li>{@link EvidentViolations} are reported at once, without a search: reads of values no write wrote, of
+ *       a version another value's write claims, stale reads provable from real-time order alone, and two
+ *       writes claiming one version.</li>
  *   <li>The rest is a {@link Search}. INFO ops, and acknowledged writes marked {@link Op#mayBeLost()}, may take
  *       effect at any time after their invocation, or never. Unless turned off, writes of known versions must
  *       take effect in version order ({@link VersionOrder}).</li>
@@ -84,9 +80,9 @@ public final class Linearizability {
                 .filter(op -> op.kind() != Op.Kind.READ || op.outcome() == Op.Outcome.OK)
                 .sorted(Comparator.comparingLong(Op::invokedAt).thenComparingInt(Op::id))
                 .toList();
-        KeyResult impossible = impossibleRead(key, checked, ops);
-        if (impossible != null) {
-            return impossible;
+        KeyResult evident = new EvidentViolations(checked).find(key, ops);
+        if (evident != null) {
+            return evident;
         }
         RegisterModel model = new RegisterModel(checked);
         Search.Outcome outcome = new Search(checked, model, versionsIncrease, stepsMax).run();
@@ -100,54 +96,6 @@ public final class Linearizability {
                     + "linearizable prefix " + prefix.size() + " of " + checked.size() + " ops, "
                     + outcome.memoSize() + " configurations explored", prefix, List.of(), ops, outcome.steps());
         };
-    }
-
-    /** A violation visible without searching (step 2 of the class comment), or {@code null}. */
-    private static KeyResult impossibleRead(String key, List<Op> checked, List<Op> ops) {
-        Set<String> written = new HashSet<>();
-        Map<Long, Op> writerOfVersion = new HashMap<>();
-        for (Op op : checked) {
-            if (!op.mayHaveTakenEffect()) {
-                continue;
-            }
-            if (op.kind() != Op.Kind.DELETE) {
-                written.add(op.call().value());
-            }
-            if (op.writtenVersion() != Output.VERSION_UNKNOWN) {
-                Op other = writerOfVersion.putIfAbsent(op.writtenVersion(), op);
-                if (other != null) {
-                    return impossible(key, List.of(other, op), "two writes claim version " + op.writtenVersion()
-                            + ", which the store gives to one write only", ops);
-                }
-            }
-        }
-        for (Op read : checked) {
-            if (read.kind() != Op.Kind.READ) {
-                continue;
-            }
-            String seen = read.output().value();
-            if (seen != null && !written.contains(seen)) {
-                return impossible(key, List.of(read), "a read saw " + Call.quote(seen)
-                        + ", which no write that may have taken effect wrote", ops);
-            }
-            Op writer = writerOfVersion.get(read.output().version());
-            if (read.output().versionKnown() && writer != null && !sameValue(writer, seen)) {
-                return impossible(key, List.of(writer, read), "a read saw " + Call.quote(seen) + " at v"
-                        + read.output().version() + ", but the write of that version put " + Call.quote(
-                        writer.kind() == Op.Kind.DELETE ? null : writer.call().value()), ops);
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameValue(Op writer, String seen) {
-        String put = writer.kind() == Op.Kind.DELETE ? null : writer.call().value();
-        return put == null ? seen == null : put.equals(seen);
-    }
-
-    private static KeyResult impossible(String key, List<Op> involved, String why, List<Op> ops) {
-        String explanation = "key " + Call.quote(key) + ": not linearizable: " + why + ":\n" + lines(involved);
-        return new KeyResult(key, Verdict.VIOLATION, explanation, List.of(), involved, ops, 0);
     }
 
     /** The version order after the prefix the search found, to explain its refusals; null if not enforced. */
