@@ -25,7 +25,11 @@ import java.util.stream.Collectors;
  */
 public final class Linearizability {
 
-    /** Enough for thousands of ops per key at the concurrency of a test cluster; a bound, not a budget. */
+    /**
+     * A bound that turns a search gone exponential into a loud UNKNOWN rather than a hung test. Measured: a
+     * linearizable key of 500 ops from 10 clients takes 10^4 to 4 * 10^5 steps; the search runs 5 to 50 million
+     * steps a second, so this is at most about a second per key.
+     */
     public static final long STEPS_MAX_DEFAULT = 5_000_000;
     /** Ops listed in an explanation, per list: enough to debug, short enough to read in a test failure. */
     static final int EXPLAIN_OPS_MAX = 20;

@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>Times are any monotonic clock shared by all clients of one history (nanoseconds, or simulated ms); an
  * operation is concurrent with another unless one completed strictly before the other was invoked.
  *
- * @param id          dense, assigned by {@link History}, in invocation order
+ * @param id          dense, assigned by {@link History} in the order it recorded the invocations
  * @param client      the process or client that issued it (for the report only)
  * @param completedAt {@link #NEVER} for INFO: an op whose outcome is unknown may take effect at any time after
  *                    its invocation, or not at all
@@ -104,16 +104,25 @@ public record Op(int id, int client, Call call, long invokedAt, long completedAt
         return new Op(id, client, call, invokedAt, completedAt, outcome, output, true);
     }
 
-    @Override
-    public String toString() {
-        String end = completedAt == NEVER ? "inf" : Long.toString(completedAt);
-        String out = switch (outcome) {
+    /** The outcome and output as reports show them: {@code ok v3}, {@code "a" v2}, {@code rejected}, {@code info}. */
+    String renderOutcome() {
+        return switch (outcome) {
             case OK -> output.render(kind()) + (mayBeLost ? " (may be lost)" : "");
             case FAIL -> "fail";
             case INFO -> "info" + (output != null && output.versionKnown() ? " v" + output.version() : "");
         };
+    }
+
+    /** {@code [invokedAt, completedAt]}, with {@code inf} for {@link #NEVER}. */
+    String renderInterval() {
+        return "[" + invokedAt + ", " + (completedAt == NEVER ? "inf" : Long.toString(completedAt)) + "]";
+    }
+
+    /** One line: {@code #3 c2 [40, 50] READ -> "a" v1}. */
+    @Override
+    public String toString() {
         String in = call.render();
-        return "#" + id + " c" + client + " [" + invokedAt + ", " + end + "] " + kind() + (in.isEmpty() ? "" : " " + in)
-                + " -> " + out;
+        return "#" + id + " c" + client + " " + renderInterval() + " " + kind() + (in.isEmpty() ? "" : " " + in)
+                + " -> " + renderOutcome();
     }
 }

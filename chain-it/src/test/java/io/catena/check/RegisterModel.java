@@ -122,21 +122,9 @@ final class RegisterModel {
         };
     }
 
-    State state(int state) {
-        return states.get(state);
-    }
-
     /** The state op {@code opIndex} leaves if it takes effect, or {@link #REJECTED} if it cannot take effect. */
     int stateAfter(int opIndex) {
         return stateAfter[opIndex];
-    }
-
-    int stateCount() {
-        return states.size();
-    }
-
-    boolean claims(long version) {
-        return claimedVersions.contains(version);
     }
 
     private boolean sees(State now, Output read) {

@@ -49,7 +49,8 @@ final class Search {
     enum Verdict { LINEARIZABLE, VIOLATION, STEPS_EXCEEDED }
 
     /**
-     * @param prefix           the longest sequence of op indices linearized (a witness when linearizable)
+     * @param prefix           when linearizable, a linearization (every op with a deadline, and the open-ended ops
+     *                         it needs); otherwise the longest sequence of op indices linearized on any path
      * @param stateAfterPrefix the register state after it
      */
     record Outcome(Verdict verdict, long steps, int[] prefix, int stateAfterPrefix, int memoSize) {
@@ -280,7 +281,11 @@ final class Search {
         return NONE;
     }
 
+    /** On success the witness is the path taken; otherwise the longest prefix seen on any path. */
     private Outcome outcome(Verdict verdict) {
+        if (verdict == Verdict.LINEARIZABLE) {
+            return new Outcome(verdict, steps, Arrays.copyOf(stackOps, depth), state, memo.size());
+        }
         return new Outcome(verdict, steps, best, bestState, memo.size());
     }
 

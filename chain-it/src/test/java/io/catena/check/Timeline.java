@@ -14,9 +14,12 @@ import java.util.Set;
  * interval as numbers and as a bar on a shared time axis, its kind, input and output.
  *
  * <pre>
- *  lin    op  client  [start, end]   |time                                    | kind    in           out
- *    1    #0  c1      [0, 10]        |=====                                   | WRITE   "a"          ok v1
- *  *      #2  c3      [40, 50]       |                    =====               | READ                 "a"
+ * lin       op  client  [start, end]           |time                                    | kind    in                   out
+ * 1         #0  c1      [0, 30]                |==================                      | WRITE   "a"                  ok
+ * 2         #1  c2      [0, 30]                |==================                      | WRITE   "b"                  ok
+ *      *    #2  c3      [5, inf]               |   ------------------------------------>| CAS     if absent -> "c"     info
+ * 3         #3  c4      [40, 50]               |                      =======           | READ                         "b"
+ *      *    #4  c4      [60, 70]               |                                 =======| READ                         "a"
  * </pre>
  */
 public final class Timeline {
@@ -44,11 +47,9 @@ public final class Timeline {
                 + "s| %-7s %-20s %s%n", "lin", "", "op", "client", "[start, end]", "time", "kind", "in", "out"));
         for (Op op : shown) {
             Integer lin = linPosition.get(op.id());
-            String interval = "[" + op.invokedAt() + ", " + (op.completedAt() == Op.NEVER ? "inf" : op.completedAt())
-                    + "]";
             text.append(String.format("%-4s %1s %5s  %-6s  %-22s |%s| %-7s %-20s %s%n",
                     lin == null ? "" : lin, involved.contains(op.id()) ? "*" : "", "#" + op.id(), "c" + op.client(),
-                    interval, bar(op, start, end), op.kind(), op.call().render(), output(op)));
+                    op.renderInterval(), bar(op, start, end), op.kind(), op.call().render(), op.renderOutcome()));
         }
         int hidden = result.ops().size() - shown.size();
         if (hidden > 0) {
@@ -92,14 +93,5 @@ public final class Timeline {
 
     private static int column(long time, long start, double span) {
         return (int) Math.min(BAR_WIDTH - 1, Math.round((time - start) / span * (BAR_WIDTH - 1)));
-    }
-
-    private static String output(Op op) {
-        return switch (op.outcome()) {
-            case OK -> op.output().render(op.kind()) + (op.mayBeLost() ? " (may be lost)" : "");
-            case FAIL -> "fail";
-            case INFO -> "info" + (op.output() != null && op.output().versionKnown() ? " v" + op.output().version()
-                    : "");
-        };
     }
 }

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads at the tail the master names, the way a client does: a {@code 307} is followed once, and a {@code 503}
- * (a new tail still catching up, or between leases) or a connection error is retried briefly, asking the master
- * for the tail again.
+ * (a new tail still catching up, or between leases), a second {@code 307} (a reconfiguration under way) or a
+ * connection error is retried briefly, asking the master for the tail again.
  */
 final class TailReads {
 
@@ -42,11 +42,12 @@ final class TailReads {
     /** The tail's answer for {@code key}, once it is neither a {@code 503} nor a connection error. */
     HttpResponse<String> read(String key) {
         AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
-        await("the tail answers GET " + key + " with something else than 503").atMost(RETRY_FOR)
+        await("the tail answers GET " + key + " with something else than 503 or 307").atMost(RETRY_FOR)
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     HttpResponse<String> response = readOnce(key);
-                    if (response == null || response.statusCode() == 503) {
+                    // A 307 even after following one: the chain is mid-change (two nodes disagree on the tail).
+                    if (response == null || response.statusCode() == 503 || response.statusCode() == 307) {
                         tail = cluster.tailHttp();
                         return false;
                     }

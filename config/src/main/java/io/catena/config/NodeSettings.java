@@ -39,7 +39,7 @@ import java.util.Map;
  * @param frameBytesMax            largest replication frame, bytes (default 4 MiB; at least valueBytesMax + 4 KiB)
  * @param lmdbMapBytes             LMDB map size, bytes: the most the environment can hold (default 8 GiB)
  * @param tickIntervalMs           period of the replica's timer input (default 50)
- * @param reconnectDelayMs         pause between attempts to reach the successor (default 200)
+ * @param reconnectDelayMs         pause between attempts to reach the successor (default 100)
  */
 public record NodeSettings(
         String id,
@@ -110,7 +110,7 @@ public record NodeSettings(
         int frameBytesMax = source.intValue("frameBytesMax", 4 * (int) MIB, 64 * 1024, 256 * (int) MIB);
         long lmdbMapBytes = source.longValue("lmdbMapBytes", 8192 * MIB, 16 * MIB, 1L << 44);
         long tickIntervalMs = source.longValue("tickIntervalMs", 50, 1, 10_000);
-        long reconnectDelayMs = source.longValue("reconnectDelayMs", 200, 1, 60_000);
+        long reconnectDelayMs = source.longValue("reconnectDelayMs", 100, 1, 60_000);
         if ((long) frameBytesMax < (long) valueBytesMax + 4096) {
             source.error("frameBytesMax (" + frameBytesMax + ") must be at least valueBytesMax + 4096 ("
                     + ((long) valueBytesMax + 4096) + ") so that any accepted value can be replicated");

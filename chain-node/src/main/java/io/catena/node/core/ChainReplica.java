@@ -611,11 +611,21 @@ public final class ChainReplica {
         }
     }
 
+    /**
+     * A frame of another epoch is never applied. An older one comes from a node that missed a reconfiguration
+     * (counted in staleFramesRejected); a newer one from a neighbour that switched first: the link is closed and
+     * reopened after the reconnect delay, by which time this node has usually switched too.
+     */
     private void rejectStale(long linkId, Frame frame) {
-        staleFramesRejected++;
+        boolean older = frame.epoch() < configuration.epoch();
         String reason = "frame " + frame.getClass().getSimpleName() + " carries epoch " + frame.epoch()
                 + ", this node is at epoch " + configuration.epoch();
-        log.warn("rejected {}", reason);
+        if (older) {
+            staleFramesRejected++;
+            log.warn("rejected {}", reason);
+        } else {
+            log.info("rejected {} (not switched yet)", reason);
+        }
         out.add(new Effect.Close(linkId, reason));
         forgetLink(linkId);
     }
