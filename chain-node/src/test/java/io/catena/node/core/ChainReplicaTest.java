@@ -461,14 +461,26 @@ class ChainReplicaTest {
     class Epochs {
 
         @Test
-        void a_frame_from_another_epoch_is_rejected_and_its_link_closed() {
+        void a_frame_from_an_older_epoch_is_rejected_counted_and_its_link_closed() {
+            ChainReplica tail = leased(new ChainReplica("n3", ChainConfiguration.of(3, List.of(N1, N2, N3)), LIMITS,
+                    reader, 0, 0, 0));
+
+            Effects effects = tail.onFrame(UP, new Frame.Hello(2, "n2", 0));
+
+            assertThat(closes(effects, UP)).isTrue();
+            assertThat(sentOn(effects, UP)).isEmpty();
+            assertThat(tail.status().staleFramesRejected()).isEqualTo(1);
+        }
+
+        @Test
+        void a_frame_from_a_newer_epoch_is_rejected_without_being_applied() {
             ChainReplica tail = linkedSuccessor("n3");
 
-            Effects effects = tail.onFrame(UP, new Frame.Entries(0 + 2, List.of(entry(1))));
+            Effects effects = tail.onFrame(UP, new Frame.Entries(2, List.of(entry(1))));
 
             assertThat(closes(effects, UP)).isTrue();
             assertThat(effects.persists()).isEmpty();
-            assertThat(tail.status().staleFramesRejected()).isEqualTo(1);
+            assertThat(tail.status().acceptedSeq()).isZero();
         }
 
         @Test
