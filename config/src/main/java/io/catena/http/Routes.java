@@ -47,6 +47,23 @@ public final class Routes {
         return this;
     }
 
+    /**
+     * Serves this table on {@code bind}: no compression, no Nagle; requests the HTTP decoder rejects
+     * (malformed Content-Length, oversized lines) get a JSON error too.
+     */
+    public io.vertx.core.Future<io.vertx.core.http.HttpServer> listen(io.vertx.core.Vertx vertx,
+                                                                       io.catena.config.HostPort bind) {
+        io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
+                .setHost(bind.host())
+                .setPort(bind.port())
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false);
+        return vertx.createHttpServer(options)
+                .requestHandler(this::dispatch)
+                .invalidRequestHandler(Responses::invalidRequest)
+                .listen();
+    }
+
     public void dispatch(HttpServerRequest request) {
         String path = request.path();
         Set<String> allowed = new LinkedHashSet<>();

@@ -11,7 +11,6 @@ import io.catena.master.runtime.MasterRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,15 +38,7 @@ public final class HttpApi {
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(bind.host())
-                .setPort(bind.port())
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(false);
-        return vertx.createHttpServer(options)
-                .requestHandler(routes::dispatch)
-                .invalidRequestHandler(Responses::invalidRequest)
-                .listen();
+        return routes.listen(vertx, bind);
     }
 
     // ------------------------------------------------------------ handlers

@@ -19,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -53,15 +52,7 @@ public final class HttpApi {
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(bind.host())
-                .setPort(bind.port())
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(false);
-        return vertx.createHttpServer(options)
-                .requestHandler(routes::dispatch)
-                .invalidRequestHandler(Responses::invalidRequest)
-                .listen();
+        return routes.listen(vertx, bind);
     }
 
     // ------------------------------------------------------------ handlers
