@@ -206,7 +206,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     private void onReply(long sentAtMs, ReportReply reply) {
         apply(replica.onConfiguration(sim.now(), reply.configuration()));
         if (reply.leaseMs() > 0) {
-            apply(replica.onLease(sim.now(), sentAtMs + reply.leaseMs()));
+            apply(replica.onLease(sim.now(), reply.configuration().epoch(), sentAtMs + reply.leaseMs()));
         }
     }
 

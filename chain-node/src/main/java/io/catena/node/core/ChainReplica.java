@@ -51,6 +51,9 @@ public final class ChainReplica {
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private long leaseUntilMs = Long.MIN_VALUE;
+    private long leaseEpoch = -1;
+    private long previousLeaseUntilMs = Long.MIN_VALUE;
+    private long previousLeaseEpoch = -1;
     private long dataCommittedSeq;
     private long readBarrierSeq;
     private boolean upstreamReady;
@@ -99,22 +102,51 @@ public final class ChainReplica {
     }
 
     /**
-     * The master granted a lease until {@code untilMs} (this node's clock, counted from when its report was sent).
-     * The head accepts writes and the tail serves reads only while it holds one.
+     * The master granted a lease until {@code untilMs} (this node's clock, counted from when its report was sent)
+     * for the configuration of {@code epoch}. The head accepts writes and the tail serves reads only while it
+     * holds a lease for the epoch it acts in: a lease granted with a newer configuration waits until this node
+     * has switched to it, and never revives a role it held in an older one. The lease of the epoch before is
+     * kept, so that the node keeps serving while it persists the newer configuration.
      */
-    public Effects onLease(long nowMs, long untilMs) {
+    public Effects onLease(long nowMs, long epoch, long untilMs) {
         this.nowMs = nowMs;
-        leaseUntilMs = Math.max(leaseUntilMs, untilMs);
+        if (epoch > leaseEpoch) {
+            previousLeaseEpoch = leaseEpoch;
+            previousLeaseUntilMs = leaseUntilMs;
+            leaseEpoch = epoch;
+            leaseUntilMs = untilMs;
+        } else if (epoch == leaseEpoch) {
+            leaseUntilMs = Math.max(leaseUntilMs, untilMs);
+        } else if (epoch == previousLeaseEpoch) {
+            previousLeaseUntilMs = Math.max(previousLeaseUntilMs, untilMs);
+        }
         return flush();
     }
 
+    private boolean holdsLease(long nowMs) {
+        return leaseUntilMs(nowMs) > nowMs;
+    }
+
+    /** When the lease for the epoch this node acts in runs out (MIN_VALUE when it holds none). */
+    private long leaseUntilMs(long nowMs) {
+        if (leaseEpoch == configuration.epoch()) {
+            return leaseUntilMs;
+        }
+        return previousLeaseEpoch == configuration.epoch() ? previousLeaseUntilMs : Long.MIN_VALUE;
+    }
+
     /**
-     * Whether this node holds every committed entry of its configuration: its log was validated by its
-     * predecessor's handshake and its data is committed through the predecessor's commit point at Hello (and
-     * through what its own log held when it took its role).
+     * Whether this node's log holds every committed entry of its configuration: the predecessor's handshake
+     * validated it, and it extends at least to the predecessor's durable log end at Hello (and to what its own
+     * log held when it took its role). This is what the master needs to know before it relies on the node.
      */
+    private boolean holdsCommittedEntries() {
+        return !configuration.isNone() && upstreamReady && appliedSeq >= readBarrierSeq;
+    }
+
+    /** Whether reads may be served: the log holds every committed entry and they are applied to data too. */
     private boolean isCaughtUp() {
-        return !configuration.isNone() && upstreamReady && dataCommittedSeq >= readBarrierSeq;
+        return holdsCommittedEntries() && dataCommittedSeq >= readBarrierSeq;
     }
 
     /** Whether a read of committed data may be answered here now, and if not, where or why. */
@@ -123,7 +155,7 @@ public final class ChainReplica {
             return configuration.isNone() ? new ReadDecision.Unavailable("this node has no configuration yet")
                     : new ReadDecision.Redirect(configuration.tail());
         }
-        if (nowMs >= leaseUntilMs) {
+        if (!holdsLease(nowMs)) {
             return new ReadDecision.Unavailable("the tail holds no valid lease from the master");
         }
         if (!isCaughtUp()) {
@@ -140,7 +172,7 @@ public final class ChainReplica {
             reply(requestId, new WriteOutcome.Rejected("this node has no configuration yet"));
         } else if (!role.isHead()) {
             reply(requestId, new WriteOutcome.NotHead(configuration.head()));
-        } else if (nowMs >= leaseUntilMs) {
+        } else if (!holdsLease(nowMs)) {
             reply(requestId, new WriteOutcome.Rejected("the head holds no valid lease from the master"));
         } else if (acceptedSeq - committedSeq >= limits.pendingWritesMax()) {
             reply(requestId, new WriteOutcome.Rejected(
@@ -652,12 +684,13 @@ public final class ChainReplica {
     }
 
     /**
-     * The highest seq known committed anywhere upstream: our own commit point, or our predecessor's (as its Hello
-     * said) if higher. A new tail serves reads only once it has committed this far, so a write that an old tail
-     * committed just before it was demoted is never missed, however many nodes were appended after it.
+     * The read barrier this node hands its successor: its durable log end, or what its own predecessor's Hello
+     * said if higher. By write-ahead at every hop, anything any tail (current or past) could have committed and
+     * shown to a reader is in every log upstream of it; so a new tail that has committed this far misses no such
+     * write, whichever old tail committed it and however the chain changed since.
      */
     private long chainCommittedSeq() {
-        return Math.max(committedSeq, predecessorCommittedSeq);
+        return Math.max(appliedSeq, predecessorCommittedSeq);
     }
 
     private void persist(Effect.Persist persist) {
@@ -707,7 +740,7 @@ public final class ChainReplica {
                 configuration.predecessorOf(selfId).map(NodeDescriptor::id).orElse(null),
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
                 upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected,
-                isCaughtUp(), leaseUntilMs);
+                holdsCommittedEntries(), leaseUntilMs(nowMs));
     }
 
     private static List<String> ids(List<NodeDescriptor> nodes) {

@@ -85,7 +85,8 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
                     httpServer = server;
                     apply(replica.start(nowMs()));
                     if (settings.isStatic()) {
-                        apply(replica.onLease(nowMs(), Long.MAX_VALUE)); // no master: nobody can remove us
+                        // no master: nobody can remove us
+                        apply(replica.onLease(nowMs(), settings.configuration().epoch(), Long.MAX_VALUE));
                     } else {
                         startControlPlane();
                     }
@@ -123,7 +124,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private void onReportReply(long sentAtMs, ReportReply reply) {
         apply(replica.onConfiguration(nowMs(), reply.configuration()));
         if (reply.leaseMs() > 0) {
-            apply(replica.onLease(nowMs(), sentAtMs + reply.leaseMs()));
+            apply(replica.onLease(nowMs(), reply.configuration().epoch(), sentAtMs + reply.leaseMs()));
         }
     }
 

@@ -43,7 +43,7 @@ class ChainReplicaTest {
     }
 
     static ChainReplica leased(ChainReplica replica) {
-        replica.onLease(0, Long.MAX_VALUE);
+        replica.onLease(0, replica.configuration().epoch(), Long.MAX_VALUE);
         return replica;
     }
 
@@ -597,11 +597,26 @@ class ChainReplicaTest {
         void a_lease_runs_out_at_its_end() {
             ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 0, 0, 0);
             head.start(0);
-            head.onLease(0, 1_000);
+            head.onLease(0, 1, 1_000);
 
             assertThat(head.onClientWrite(999, 7, Op.PUT, bytes("a"), bytes("x")).persists()).hasSize(1);
             assertThat(head.onClientWrite(1_000, 8, Op.PUT, bytes("a"), bytes("x")).replies()).singleElement()
                     .satisfies(reply -> assertThat(reply.outcome()).isInstanceOf(WriteOutcome.Rejected.class));
+        }
+
+        @Test
+        void a_lease_granted_with_a_newer_configuration_covers_nothing_until_the_node_has_switched() {
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 0, 0, 0);
+            head.start(0);
+            Effects accepted = head.onConfiguration(0, ChainConfiguration.of(2, List.of(N1, N2)));
+            head.onLease(0, 2, 10_000);
+
+            assertThat(head.onClientWrite(1, 7, Op.PUT, bytes("a"), bytes("x")).replies()).singleElement()
+                    .satisfies(reply -> assertThat(reply.outcome()).isInstanceOf(WriteOutcome.Rejected.class));
+
+            makeDurable(head, accepted);
+
+            assertThat(head.onClientWrite(2, 8, Op.PUT, bytes("a"), bytes("x")).persists()).hasSize(1);
         }
 
         @Test
@@ -626,7 +641,7 @@ class ChainReplicaTest {
             tail.onFrame(UP, new Frame.Truncate(1, 0));
 
             assertThat(tail.readDecision(0)).isInstanceOf(ReadDecision.Unavailable.class);
-            tail.onLease(0, 500);
+            tail.onLease(0, 1, 500);
             assertThat(tail.readDecision(499)).isEqualTo(ReadDecision.SERVE);
             assertThat(tail.readDecision(500)).isInstanceOf(ReadDecision.Unavailable.class);
         }

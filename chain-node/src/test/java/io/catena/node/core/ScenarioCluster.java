@@ -68,7 +68,7 @@ final class ScenarioCluster {
         node.replica = new ChainReplica(node.id, node.storedConfiguration, LIMITS, seq -> Optional.ofNullable(node.log.get(seq)),
                 applied, epoch, node.committedSeq);
         node.persistCount = 0;
-        node.replica.onLease(nowMs, Long.MAX_VALUE);
+        node.replica.onLease(nowMs, node.storedConfiguration.epoch(), Long.MAX_VALUE);
         apply(node, node.replica.start(nowMs));
     }
 
@@ -234,6 +234,7 @@ final class ScenarioCluster {
         for (Node node : nodes.values()) {
             if (node.replica != null) {
                 apply(node, node.replica.onConfiguration(nowMs, next));
+                node.replica.onLease(nowMs, next.epoch(), Long.MAX_VALUE);
             }
         }
     }
