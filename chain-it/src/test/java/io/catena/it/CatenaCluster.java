@@ -6,11 +6,8 @@ import io.catena.master.runtime.MasterMain;
 import io.catena.node.runtime.NodeMain;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,19 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -45,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * all N nodes in its chain and the chain serves a write and a read. Processes are signalled by pid only: kill
  * ({@code kill -9}), pause ({@code kill -STOP}), resume ({@code kill -CONT}), restart on the same data dir and
  * ports. After each test every process still running is killed; when the test failed the last lines of every
- * log are printed and the temp dir is kept. A JVM shutdown hook kills whatever a crashed test run left behind.
+ * log are printed and the temp dir is kept. A JVM shutdown hook kills whatever a crashed test run left behind
+ * (see {@link JvmProcess}, which starts and signals every process).
  *
  * <p>Each process runs on exactly the classpath of its own module: the node without the master's classes and
  * the master without the node's (both modules ship a {@code logback.xml}; only one would win on a shared one).
@@ -63,7 +53,6 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_TAIL_LINES = 80;
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final List<String> COMMON_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-ea");
     /** What the node's launcher and jar manifest give it: lmdbjava reads direct buffer addresses. */
     private static final List<String> NODE_JVM_FLAGS = List.of(
@@ -78,14 +67,6 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
     /** {@code -Dcatena.keepDirs=true} keeps every cluster's temp dir (logs, data), not only failed ones. */
     static final boolean KEEP_DIRS = Boolean.getBoolean("catena.keepDirs");
-    private static final List<String> CLASSPATH = snapshotClasspath();
-    /** A safety net: whatever a test leaves running dies with the test JVM. */
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "catena-cluster-reaper"));
-    }
 
     private final int nodeCount;
     private final Map<String, Proc> processes = new LinkedHashMap<>();
@@ -309,23 +290,21 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
      * waiting until the process is gone.
      */
     long kill(String id) {
-        Process process = running(id);
+        JvmProcess process = running(id);
         long signalledNs = System.nanoTime();
-        process.destroyForcibly();
-        awaitExit(id);
+        process.kill();
+        process.awaitExit();
         return signalledNs;
     }
 
     /** {@code kill -STOP}: the process is frozen; its sockets stay open and the kernel keeps accepting. */
     void pause(String id) {
-        signal(id, "STOP");
-        proc(id).paused = true;
+        running(id).pause();
     }
 
     /** {@code kill -CONT}. */
     void resume(String id) {
-        signal(id, "CONT");
-        proc(id).paused = false;
+        running(id).resume();
     }
 
     /** Starts the process again on the same data dir, address and ports (killing it first if it runs). */
@@ -338,7 +317,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     boolean isRunning(String id) {
-        Process process = proc(id).process;
+        JvmProcess process = proc(id).process;
         return process != null && process.isAlive();
     }
 
@@ -350,16 +329,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     /** The last {@code lines} lines of everything the process printed, across restarts. */
     String logTail(String id, int lines) {
-        Path file = proc(id).logFile;
-        if (!Files.exists(file)) {
-            return "(no output yet)";
-        }
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
+        return JvmProcess.logTail(proc(id).logFile, lines);
     }
 
     Path logFile(String id) {
@@ -392,28 +362,13 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     /** Kills every process still running (paused ones included: SIGKILL needs no SIGCONT). */
     @Override
     public void close() {
-        for (Proc proc : processes.values()) {
-            if (proc.process != null && proc.process.isAlive()) {
-                proc.process.destroyForcibly();
-            }
-        }
-        for (Proc proc : processes.values()) {
-            if (proc.process != null) {
-                waitForQuietly(proc.process);
-                LIVE.remove(proc.process);
-            }
-        }
+        JvmProcess.killAll(processes.values().stream().map(proc -> proc.process).toList());
     }
 
     /** Removes the temp dir; call after {@link #close()} when the logs are no longer wanted. */
     void deleteDir() {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp dir is harmless
+        if (dir != null) {
+            JvmProcess.deleteRecursively(dir);
         }
     }
 
@@ -424,32 +379,23 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         if (isRunning(id)) {
             throw new IllegalStateException(id + " is already running (pid " + proc.process.pid() + ")");
         }
-        List<String> command = new ArrayList<>();
-        command.add(JAVA);
-        command.addAll(COMMON_JVM_FLAGS);
-        command.addAll(proc.node ? NODE_JVM_FLAGS : MASTER_JVM_FLAGS);
-        command.addAll(List.of("-cp", classpathFor(proc.node)));
-        command.addAll(proc.node ? nodeArgs(proc) : masterArgs(proc));
-        try {
-            proc.starts++;
-            Files.writeString(proc.logFile, "===== start #" + proc.starts + " of " + id + ": "
-                    + String.join(" ", command.subList(command.indexOf("-cp") + 2, command.size())) + " =====\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(proc.logFile.toFile()));
-            builder.environment().keySet().removeIf(name -> name.startsWith("CATENA_"));
-            proc.process = builder.start();
-            proc.paused = false;
-            LIVE.add(proc.process);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + id, e);
-        }
+        JvmProcess.Launch launch = JvmProcess.java(id)
+                .jvmFlags(COMMON_JVM_FLAGS)
+                .jvmFlags(proc.node ? NODE_JVM_FLAGS : MASTER_JVM_FLAGS)
+                .classpath(JvmProcess.classpathWithout(proc.node ? "chain-master" : "chain-node"))
+                .mainClass(proc.node ? NodeMain.class : MasterMain.class)
+                .args(proc.node ? nodeArgs(proc) : masterArgs(proc))
+                .logFile(proc.logFile)
+                .withoutEnv("CATENA_");
+        proc.starts++;
+        proc.process = launch
+                .banner("===== start #" + proc.starts + " of " + id + ": " + String.join(" ", launch.mainAndArgs())
+                        + " =====")
+                .start();
     }
 
     private List<String> masterArgs(Proc master) {
-        return List.of(MasterMain.class.getName(),
-                "--id", master.id,
+        return List.of("--id", master.id,
                 "--http", master.host + ":" + master.httpPort,
                 "--hazelcastBind", master.host + ":" + master.hazelcastPort,
                 "--hazelcastSeeds", master.host + ":" + master.hazelcastPort,
@@ -462,8 +408,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     private List<String> nodeArgs(Proc node) {
         Proc master = proc(MASTER_ID);
-        return List.of(NodeMain.class.getName(),
-                "--id", node.id,
+        return List.of("--id", node.id,
                 "--http", node.host + ":" + node.httpPort,
                 "--replication", node.host + ":" + node.replicationPort,
                 "--masterHttp", master.host + ":" + master.httpPort,
@@ -475,105 +420,13 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
                 "--syncPolicy", "sync");
     }
 
-    /** The test classpath without the other process kind's module (see the class comment). */
-    private static String classpathFor(boolean node) {
-        String other = node ? "chain-master" : "chain-node";
-        return CLASSPATH.stream()
-                .filter(entry -> !entry.contains(File.separator + other + File.separator)
-                        && !entry.contains("catena-" + other))
-                .collect(Collectors.joining(File.pathSeparator));
-    }
-
-    /**
-     * The test JVM's classpath for the processes, without this module's test classes (its logback-test.xml is the
-     * test JVM's) and with Catena's own jars copied once into a temp dir: a {@code mvn install} running meanwhile
-     * (another build on the same machine) rewrites them in the local repository, and a JVM that loads a class from
-     * a jar being rewritten fails with NoClassDefFoundError.
-     */
-    private static List<String> snapshotClasspath() {
-        List<String> entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes"))
-                .toList();
-        Path copies;
-        try {
-            copies = Files.createTempDirectory("catena-it-classpath-");
-            copies.toFile().deleteOnExit(); // registered first, deleted last: after the jars in it
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<String> result = new ArrayList<>();
-        for (String entry : entries) {
-            Path path = Path.of(entry);
-            String name = path.getFileName().toString();
-            if (name.startsWith("catena-") && name.endsWith(".jar") && Files.isRegularFile(path)) {
-                Path copy = copies.resolve(name);
-                try {
-                    Files.copy(path, copy);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot copy " + path, e);
-                }
-                copy.toFile().deleteOnExit();
-                result.add(copy.toString());
-            } else {
-                result.add(entry);
-            }
-        }
-        return List.copyOf(result);
-    }
-
     private void awaitHealthy(String id) {
-        Proc proc = proc(id);
-        HttpRequest health = HttpRequest.newBuilder(uri(httpOf(id), "/health")).timeout(Duration.ofSeconds(2))
-                .GET().build();
-        await(id + " answers /health").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(25))
-                .until(() -> {
-                    if (!proc.process.isAlive()) {
-                        throw new IllegalStateException(id + " exited with " + proc.process.exitValue()
-                                + " while starting:\n" + logTail(id, LOG_TAIL_LINES));
-                    }
-                    try {
-                        return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
+        proc(id).process.awaitHealthy(http, uri(httpOf(id), "/health"), START_TIMEOUT, Duration.ofMillis(25),
+                LOG_TAIL_LINES);
     }
 
-    private void awaitExit(String id) {
-        Process process = proc(id).process;
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(id + " (pid " + process.pid() + ") did not exit within 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + id, e);
-        }
-        LIVE.remove(process);
-        proc(id).paused = false;
-    }
-
-    private void signal(String id, String signal) {
-        long pid = running(id).pid();
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + id + ") failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot signal " + id, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted signalling " + id, e);
-        }
-    }
-
-    private Process running(String id) {
-        Process process = proc(id).process;
-        if (process == null || !process.isAlive()) {
-            throw new IllegalStateException(id + " is not running");
-        }
-        return process;
+    private JvmProcess running(String id) {
+        return JvmProcess.requireRunning(proc(id).process, id);
     }
 
     private Proc proc(String id) {
@@ -583,23 +436,6 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
                     : "no process " + id + " in " + processes.keySet());
         }
         return proc;
-    }
-
-    /** A port that was free a moment ago on {@code host}. Each process has its own host, so ports never clash. */
-    private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + host, e);
-        }
-    }
-
-    private static void waitForQuietly(Process process) {
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** One process: its address and ports are fixed for the cluster's life, so a restart reuses them. */
@@ -612,29 +448,21 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         final int hazelcastPort;
         final Path dataDir;
         final Path logFile;
-        Process process;
-        boolean paused;
+        JvmProcess process;
         int starts;
 
         Proc(String id, String host, boolean node, Path root) {
             this.id = id;
             this.host = host;
             this.node = node;
-            this.httpPort = freePort(host);
-            this.replicationPort = node ? freePortOtherThan(host, httpPort) : -1;
-            this.hazelcastPort = freePortOtherThan(host, httpPort, replicationPort);
+            // each process has its own host, so ports never clash between processes
+            int http = JvmProcess.freePort(host);
+            int replication = node ? JvmProcess.freePort(host, port -> port != http) : -1;
+            this.httpPort = http;
+            this.replicationPort = replication;
+            this.hazelcastPort = JvmProcess.freePort(host, port -> port != http && port != replication);
             this.dataDir = root.resolve(id).resolve("data");
             this.logFile = root.resolve(id + ".log");
-        }
-
-        private static int freePortOtherThan(String host, int... taken) {
-            for (int attempt = 0; attempt < 100; attempt++) {
-                int port = freePort(host);
-                if (Arrays.stream(taken).noneMatch(p -> p == port)) {
-                    return port;
-                }
-            }
-            throw new IllegalStateException("no free port on " + host);
         }
     }
 }

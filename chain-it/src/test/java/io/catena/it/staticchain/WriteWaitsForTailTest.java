@@ -1,4 +1,4 @@
-package io.catena.node.cluster;
+package io.catena.it.staticchain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,9 @@
-package io.catena.node.cluster;
+package io.catena.it.staticchain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.catena.node.cluster.ChainProcesses.StoredNode;
+import io.catena.it.staticchain.ChainProcesses.StoredNode;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.catena.node.cluster;
+package io.catena.it.staticchain;
 
 import java.io.IOException;
 import java.io.InputStream;

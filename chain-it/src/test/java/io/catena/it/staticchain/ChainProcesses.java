@@ -1,8 +1,9 @@
-package io.catena.node.cluster;
+package io.catena.it.staticchain;
 
 import static org.awaitility.Awaitility.await;
 
 import io.catena.config.SyncPolicy;
+import io.catena.it.JvmProcess;
 import io.catena.node.core.LogEntry;
 import io.catena.node.runtime.NodeMain;
 import io.catena.node.storage.LmdbStorage;
@@ -11,8 +12,6 @@ import io.catena.node.storage.StoredValue;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -41,27 +35,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A chain of real node processes on loopback, for cluster tests. Register it as a JUnit extension field
  * ({@code @RegisterExtension final ChainProcesses chain = ChainProcesses.ofNodes(3)...}) and call
  * {@link #start()} in the test: it makes a temp dir with its own settings file and one data dir per node, picks
- * free ports, and starts one JVM per node ({@link NodeMain}) with its output in {@code <id>.log}.
+ * free ports, and starts one JVM per node ({@link NodeMain}, on the node's classpath without the master's) with its
+ * output in {@code <id>.log}.
  *
  * <p>Nodes are {@code n1..nN}, head first. Each can be killed ({@code kill -9}), stopped (SIGTERM), paused
  * ({@code kill -STOP}), resumed and started again on the same data dir. Processes are only ever signalled by
- * their own pid. After each test every process still running is killed and every proxy closed; when the test
- * failed, the tail of every node's output is printed and the temp dir is kept.
+ * their own pid (see {@link JvmProcess}). After each test every process still running is killed and every proxy
+ * closed; when the test failed, the tail of every node's output is printed and the temp dir is kept.
  */
 final class ChainProcesses implements AfterEachCallback, AutoCloseable {
 
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(30);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOG_TAIL_LINES = 80;
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-ea",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
     private static final String LOOPBACK = "127.0.0.1";
-    /** A safety net: whatever a test leaves running dies with the test JVM. */
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "chain-processes-reaper"));
-    }
 
     private final List<String> ids = new ArrayList<>();
     private final Map<String, String> settings = new LinkedHashMap<>();
@@ -191,21 +181,18 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
     /** Kills the given nodes as close together as possible: every signal first, then every wait. */
     void killAll(List<String> which) {
         for (String id : which) {
-            running(id).destroyForcibly();
+            running(id).kill();
         }
         for (String id : which) {
-            awaitExit(id);
+            node(id).process.awaitExit();
         }
     }
 
     /** SIGTERM: the node runs its shutdown hook (closing storage) and exits. Returns when it is gone. */
     void stop(String id) {
-        Node node = node(id);
-        running(id).destroy();
-        if (node.paused) {
-            signal(id, "CONT"); // a stopped process only handles SIGTERM once it runs again
-        }
-        awaitExit(id);
+        JvmProcess process = running(id);
+        process.terminate(); // sends CONT too when paused: a stopped process only handles SIGTERM once it runs
+        process.awaitExit();
     }
 
     /** Stops every running node (SIGTERM), one after the other. */
@@ -227,20 +214,16 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
 
     /** {@code kill -STOP}: the process is frozen; its sockets stay open and the kernel keeps buffering. */
     void pause(String id) {
-        running(id);
-        signal(id, "STOP");
-        node(id).paused = true;
+        running(id).pause();
     }
 
     /** {@code kill -CONT}. */
     void resume(String id) {
-        running(id);
-        signal(id, "CONT");
-        node(id).paused = false;
+        running(id).resume();
     }
 
     boolean isRunning(String id) {
-        Process process = node(id).process;
+        JvmProcess process = node(id).process;
         return process != null && process.isAlive();
     }
 
@@ -358,16 +341,7 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
 
     /** The last {@code lines} lines of everything the node printed, across restarts. */
     String outputTail(String id, int lines) {
-        Path file = node(id).logFile;
-        if (!Files.exists(file)) {
-            return "(no output yet)";
-        }
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
+        return JvmProcess.logTail(node(id).logFile, lines);
     }
 
     // ------------------------------------------------------------ lifecycle
@@ -384,23 +358,15 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
         }
         close();
         if (!failed && dir != null) {
-            deleteRecursively(dir);
+            JvmProcess.deleteRecursively(dir);
         }
     }
 
     /** Kills every node still running and closes every proxy. */
     @Override
     public void close() {
+        JvmProcess.killAll(nodes.values().stream().map(node -> node.process).toList());
         for (Node node : nodes.values()) {
-            if (node.process != null && node.process.isAlive()) {
-                node.process.destroyForcibly();
-            }
-        }
-        for (Node node : nodes.values()) {
-            if (node.process != null) {
-                waitForQuietly(node.process);
-                LIVE.remove(node.process);
-            }
             if (node.proxy != null) {
                 node.proxy.close();
             }
@@ -414,84 +380,31 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
         if (isRunning(id)) {
             throw new IllegalStateException(id + " is already running (pid " + node.process.pid() + ")");
         }
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-ea",
-                "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                NodeMain.class.getName(),
+        List<String> args = new ArrayList<>(List.of(
                 "--config", settingsFile.toString(),
                 "--id", id,
                 "--dataDir", node.dataDir.toString()));
         if (node.proxy != null) {
-            command.addAll(List.of("--replicationBind", LOOPBACK + ":" + node.replicationPort));
+            args.addAll(List.of("--replicationBind", LOOPBACK + ":" + node.replicationPort));
         }
-        try {
-            node.starts++;
-            Files.writeString(node.logFile, "===== start #" + node.starts + " of " + id + " =====\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            node.process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(node.logFile.toFile()))
-                    .start();
-            node.paused = false;
-            LIVE.add(node.process);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + id, e);
-        }
+        node.starts++;
+        node.process = JvmProcess.java(id)
+                .jvmFlags(JVM_FLAGS)
+                .classpath(JvmProcess.classpathWithout("chain-master"))
+                .mainClass(NodeMain.class)
+                .args(args)
+                .logFile(node.logFile)
+                .banner("===== start #" + node.starts + " of " + id + " =====")
+                .start();
     }
 
     private void awaitHealthy(String id) {
-        Node node = node(id);
-        HttpRequest health = HttpRequest.newBuilder(uri(id, "/health")).timeout(Duration.ofSeconds(2)).GET().build();
-        await("node " + id + " answers /health").atMost(HEALTH_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    if (!node.process.isAlive()) {
-                        throw new IllegalStateException(id + " exited with " + node.process.exitValue()
-                                + " while starting:\n" + outputTail(id, LOG_TAIL_LINES));
-                    }
-                    try {
-                        return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
+        node(id).process.awaitHealthy(http, uri(id, "/health"), HEALTH_TIMEOUT, Duration.ofMillis(50),
+                LOG_TAIL_LINES);
     }
 
-    private void awaitExit(String id) {
-        Process process = node(id).process;
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(id + " (pid " + process.pid() + ") did not exit within 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + id, e);
-        }
-        LIVE.remove(process);
-        node(id).paused = false;
-    }
-
-    private void signal(String id, String signal) {
-        long pid = running(id).pid();
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + id + ") failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot signal " + id, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted signalling " + id, e);
-        }
-    }
-
-    private Process running(String id) {
-        Process process = node(id).process;
-        if (process == null || !process.isAlive()) {
-            throw new IllegalStateException(id + " is not running");
-        }
-        return process;
+    private JvmProcess running(String id) {
+        return JvmProcess.requireRunning(node(id).process, id);
     }
 
     private Node node(String id) {
@@ -530,33 +443,7 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
 
     /** A port that was free a moment ago on 127.0.0.1, never one of the demo's (7000-7103), never reused here. */
     private static int freePort(Set<Integer> taken) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-                int port = socket.getLocalPort();
-                if ((port < 7000 || port > 7103) && taken.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free port", e);
-            }
-        }
-        throw new IllegalStateException("no free port found");
-    }
-
-    private static void waitForQuietly(Process process) {
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp dir is harmless
-        }
+        return JvmProcess.freePort(LOOPBACK, port -> (port < 7000 || port > 7103) && taken.add(port));
     }
 
     private static final class Node {
@@ -566,8 +453,7 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
         final TcpProxy proxy;
         final Path dataDir;
         final Path logFile;
-        Process process;
-        boolean paused;
+        JvmProcess process;
         int starts;
 
         Node(String id, int httpPort, int replicationPort, TcpProxy proxy, Path root) {
