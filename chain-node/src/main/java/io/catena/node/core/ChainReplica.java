@@ -124,11 +124,11 @@ public final class ChainReplica {
     }
 
     private boolean holdsLease(long nowMs) {
-        return leaseUntilMs(nowMs) > nowMs;
+        return currentLeaseUntilMs() > nowMs;
     }
 
     /** When the lease for the epoch this node acts in runs out (MIN_VALUE when it holds none). */
-    private long leaseUntilMs(long nowMs) {
+    private long currentLeaseUntilMs() {
         if (leaseEpoch == configuration.epoch()) {
             return leaseUntilMs;
         }
@@ -740,7 +740,7 @@ public final class ChainReplica {
                 configuration.predecessorOf(selfId).map(NodeDescriptor::id).orElse(null),
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
                 upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected,
-                holdsCommittedEntries(), leaseUntilMs(nowMs));
+                holdsCommittedEntries(), currentLeaseUntilMs());
     }
 
     private static List<String> ids(List<NodeDescriptor> nodes) {
