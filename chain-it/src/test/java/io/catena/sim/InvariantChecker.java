@@ -135,7 +135,7 @@ final class InvariantChecker {
         if (!node.replica.role().isTail()) {
             fail(node.name() + " served a read as " + node.replica.role());
         }
-        if (cluster.sim.now() >= node.replica.status().leaseUntilMs()) {
+        if (node.localNow() >= node.replica.status().leaseUntilMs()) {
             fail(node.name() + " served a read without a valid lease (it ran out at "
                     + node.replica.status().leaseUntilMs() + ")");
         }

@@ -13,6 +13,9 @@ import java.util.Map;
  */
 final class SimCluster {
 
+    /** Each process's clock runs up to this much fast or slow (the lease margin covers 12.5 %). */
+    static final double CLOCK_RATE_SKEW = 0.05;
+
     final Sim sim;
     final SimNetwork network;
     final Map<String, SimNode> nodes = new LinkedHashMap<>();

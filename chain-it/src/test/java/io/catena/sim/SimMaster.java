@@ -24,10 +24,17 @@ final class SimMaster implements SimNetwork.Process {
     Coordinator coordinator;
     private boolean up;
     private long incarnation;
+    private final double clockRate;
 
     SimMaster(SimCluster cluster) {
         this.cluster = cluster;
         this.sim = cluster.sim;
+        this.clockRate = 1 + (sim.random.nextDouble() - 0.5) * 2 * SimCluster.CLOCK_RATE_SKEW;
+    }
+
+    /** The master's monotonic clock, running at its own rate. */
+    private long localNow() {
+        return (long) (sim.now() * clockRate);
     }
 
     @Override
@@ -52,13 +59,13 @@ final class SimMaster implements SimNetwork.Process {
         if (cluster.variant == Variant.MASTER_REUSES_EPOCH && stored.epoch() > 1) {
             recovered = new ChainConfiguration(stored.epoch() - 1, stored.chain(), stored.learners());
         }
-        coordinator = new Coordinator("m1", SETTINGS, recovered, sim.now());
+        coordinator = new Coordinator("m1", SETTINGS, recovered, localNow());
         long mine = incarnation;
         tick(mine);
         sim.after(sim.between(500, 2_500), () -> {
             if (up && incarnation == mine) {
                 cluster.membershipEstablished();
-                install(coordinator.onMembershipReady(sim.now()));
+                install(coordinator.onMembershipReady(localNow()));
             }
         });
     }
@@ -72,25 +79,25 @@ final class SimMaster implements SimNetwork.Process {
     private void tick(long mine) {
         sim.after(TICK_MS, () -> {
             if (up && incarnation == mine) {
-                install(coordinator.onTick(sim.now()));
+                install(coordinator.onTick(localNow()));
                 tick(mine);
             }
         });
     }
 
     ReportReply onReport(NodeReport report) {
-        return coordinator.onReport(sim.now(), report);
+        return coordinator.onReport(localNow(), report);
     }
 
     void memberUp(NodeDescriptor node) {
         if (up) {
-            install(coordinator.onMemberUp(sim.now(), node));
+            install(coordinator.onMemberUp(localNow(), node));
         }
     }
 
     void memberDown(String nodeId) {
         if (up) {
-            install(coordinator.onMemberDown(sim.now(), nodeId));
+            install(coordinator.onMemberDown(localNow(), nodeId));
         }
     }
 

@@ -40,12 +40,22 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     private long nextInboundLinkId = -1;
     private long nextRequestId = 1;
     private boolean flushScheduled;
+    /** This process's clock: its own rate and offset, so leases are tested against clock-rate differences. */
+    private final double clockRate;
+    private final long clockOffsetMs;
     private long submittedPersists;
 
     SimNode(NodeDescriptor descriptor, SimCluster cluster) {
         this.descriptor = descriptor;
         this.cluster = cluster;
         this.sim = cluster.sim;
+        this.clockRate = 1 + (sim.random.nextDouble() - 0.5) * 2 * SimCluster.CLOCK_RATE_SKEW;
+        this.clockOffsetMs = sim.between(0, 100_000);
+    }
+
+    /** The node's monotonic clock: what it passes its replica as nowMs. */
+    long localNow() {
+        return clockOffsetMs + (long) (sim.now() * clockRate);
     }
 
     @Override
@@ -72,9 +82,9 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         submittedPersists = 0;
         replica = new ChainReplica(name(), storage.configuration, LIMITS, storage, storage.appliedSeq(),
                 storage.lastEntryEpoch(), storage.committedSeq);
-        apply(replica.start(sim.now()));
+        apply(replica.start(localNow()));
         long mine = incarnation;
-        every(TICK_MS, mine, () -> apply(replica.onTick(sim.now())));
+        every(TICK_MS, mine, () -> apply(replica.onTick(localNow())));
         every(REPORT_INTERVAL_MS, mine, this::report);
     }
 
@@ -141,7 +151,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         if (effect instanceof Effect.Connect connect) {
             SimNode successor = cluster.node(connect.successor().id());
             cluster.network.connect(this, connect.linkId(), successor, successor.nextInboundLinkId--, this,
-                    successor, () -> apply(replica.onLinkDown(sim.now(), connect.linkId())));
+                    successor, () -> apply(replica.onLinkDown(localNow(), connect.linkId())));
         } else if (effect instanceof Effect.Send send) {
             SimNetwork.StreamEnd end = links.get(send.linkId());
             if (end != null) {
@@ -181,7 +191,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     @Override
     public void onClosed(SimNetwork.StreamEnd end) {
         links.remove(end.linkId);
-        apply(replica.onLinkDown(sim.now(), end.linkId));
+        apply(replica.onLinkDown(localNow(), end.linkId));
     }
 
     // ------------------------------------------------------------ control plane
@@ -190,7 +200,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         ReplicaStatus status = replica.status();
         NodeReport report = new NodeReport(descriptor, status.epoch(), status.role(), status.appliedSeq(),
                 status.committedSeq(), status.caughtUp());
-        long sentAtMs = sim.now();
+        long sentAtMs = localNow();
         long mine = incarnation;
         SimMaster master = cluster.master;
         cluster.network.datagram(this, master, true, () -> {
@@ -204,14 +214,14 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     }
 
     private void onReply(long sentAtMs, ReportReply reply) {
-        apply(replica.onConfiguration(sim.now(), reply.configuration()));
+        apply(replica.onConfiguration(localNow(), reply.configuration()));
         if (reply.leaseMs() > 0) {
-            apply(replica.onLease(sim.now(), reply.configuration().epoch(), sentAtMs + reply.leaseMs()));
+            apply(replica.onLease(localNow(), reply.configuration().epoch(), sentAtMs + reply.leaseMs()));
         }
     }
 
     void onPush(io.catena.config.ChainConfiguration configuration) {
-        apply(replica.onConfiguration(sim.now(), configuration));
+        apply(replica.onConfiguration(localNow(), configuration));
     }
 
     // ------------------------------------------------------------ clients
@@ -219,12 +229,12 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     void write(Op op, byte[] key, byte[] value, Consumer<WriteOutcome> reply) {
         long requestId = nextRequestId++;
         pendingWrites.put(requestId, reply);
-        apply(replica.onClientWrite(sim.now(), requestId, op, key, value));
+        apply(replica.onClientWrite(localNow(), requestId, op, key, value));
     }
 
     /** A read of committed data: the value (null when absent), or the decision that prevented it. */
     ReadDecision read(byte[] key, Consumer<byte[]> value) {
-        ReadDecision decision = replica.readDecision(sim.now());
+        ReadDecision decision = replica.readDecision(localNow());
         if (cluster.variant == Variant.TAIL_READS_WITHOUT_LEASE && replica.role().isTail()) {
             decision = ReadDecision.SERVE;
         }

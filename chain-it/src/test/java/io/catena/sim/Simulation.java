@@ -19,7 +19,10 @@ import java.util.TreeMap;
  */
 final class Simulation {
 
-    static final int NODES = 3;
+    /** Chains of 3, 4 and 5 nodes, by seed. */
+    static int nodesFor(long seed) {
+        return 3 + (int) Math.floorMod(seed, 3L);
+    }
     static final int CLIENTS = 4;
     static final long FORM_MS = 4_000;
     static final long FAULT_PHASE_MS = 20_000;
@@ -41,6 +44,7 @@ final class Simulation {
     private final List<SimClient> clients = new ArrayList<>();
     private final Map<String, Integer> faults = new TreeMap<>();
     private final Runnable afterEachStep;
+    private final int nodes;
 
     Simulation(long seed) {
         this(seed, Variant.NONE);
@@ -49,7 +53,8 @@ final class Simulation {
     Simulation(long seed, Variant variant) {
         this.seed = seed;
         this.sim = new Sim(seed);
-        this.cluster = new SimCluster(sim, NODES, variant);
+        this.nodes = nodesFor(seed);
+        this.cluster = new SimCluster(sim, nodes, variant);
         this.afterEachStep = () -> { };
     }
 
@@ -211,7 +216,7 @@ final class Simulation {
     /** After healing: every node is in the chain, and their logs are identical and fully committed. */
     private void checkConverged() {
         ChainConfiguration configuration = cluster.master.stored;
-        if (configuration.chain().size() != NODES) {
+        if (configuration.chain().size() != nodes) {
             throw cluster.checker.violation("not converged: chain " + configuration.chainIds() + " in epoch "
                     + configuration.epoch() + " after healing");
         }
