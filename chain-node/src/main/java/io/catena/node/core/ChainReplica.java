@@ -391,9 +391,18 @@ public final class ChainReplica {
             downstream.state = LinkState.DIVERGED;
             return;
         }
-        if (common > 0 && entryAt(common) == null) {
+        LogEntry ours = common == 0 ? null : entryAt(common);
+        if (common > 0 && ours == null) {
             log.error("successor {} diverged ({}) and our log no longer holds its commit point {}; it needs a "
                     + "snapshot", downstream.successorId, divergence, common);
+            downstream.state = LinkState.DIVERGED;
+            return;
+        }
+        if (ours != null && position.entryEpochAtCommitted() != Frame.Position.NOT_STATED
+                && ours.entryEpoch() != position.entryEpochAtCommitted()) {
+            log.error("successor {} diverged ({}) and its committed entry {} has entryEpoch {}, ours {}: its storage "
+                    + "is not this chain's", downstream.successorId, divergence, common,
+                    position.entryEpochAtCommitted(), ours.entryEpoch());
             downstream.state = LinkState.DIVERGED;
             return;
         }
@@ -505,7 +514,9 @@ public final class ChainReplica {
     }
 
     private void sendPosition(long linkId) {
-        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch, committedSeq));
+        LogEntry atCommitted = committedSeq == 0 ? null : entryAt(committedSeq);
+        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch, committedSeq,
+                atCommitted == null ? 0 : atCommitted.entryEpoch()));
         lastAckCommittedSeq = -1;
         ackUpstream();
     }

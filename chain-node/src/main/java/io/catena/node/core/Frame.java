@@ -26,9 +26,17 @@ public sealed interface Frame {
     /**
      * succ -> pred: where the successor's log ends. {@code entryEpochAtApplied} is the entryEpoch of its entry at
      * {@code appliedSeq} (0 for an empty log), so that the predecessor can detect a diverged log;
-     * {@code committedSeq} tells it how far the successor's log is surely common with every other node's.
+     * {@code committedSeq} tells it how far the successor's log is surely common with every other node's, and
+     * {@code entryEpochAtCommitted} lets the predecessor check that claim before telling it to truncate there
+     * ({@link #NOT_STATED} skips the check).
      */
-    record Position(long epoch, long appliedSeq, long entryEpochAtApplied, long committedSeq) implements Frame {
+    record Position(long epoch, long appliedSeq, long entryEpochAtApplied, long committedSeq,
+                    long entryEpochAtCommitted) implements Frame {
+        public static final long NOT_STATED = -1;
+
+        public Position(long epoch, long appliedSeq, long entryEpochAtApplied, long committedSeq) {
+            this(epoch, appliedSeq, entryEpochAtApplied, committedSeq, NOT_STATED);
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.List;
  * frame    = length:u32 body               length = bytes of body
  * body     = type:u8 epoch:u64 payload
  * Hello    (1) = committedSeq:u64 idLength:u16 id:utf8
- * Position (2) = appliedSeq:u64 entryEpochAtApplied:u64 committedSeq:u64
+ * Position (2) = appliedSeq:u64 entryEpochAtApplied:u64 committedSeq:u64 entryEpochAtCommitted:u64
  * Entries  (3) = count:u32 { seq:u64 entryEpoch:u64 op:u8 keyLength:u16 key valueLength:u32 value crc32c:u32 }*
  * Ack      (4) = committedSeq:u64 count:u16 { durableSeq:u64 }*
  * Truncate (5) = afterSeq:u64
@@ -47,7 +47,8 @@ public final class FrameCodec {
                     .appendBytes(id);
         } else if (frame instanceof Frame.Position position) {
             header(buffer, POSITION, frame).appendLong(position.appliedSeq())
-                    .appendLong(position.entryEpochAtApplied()).appendLong(position.committedSeq());
+                    .appendLong(position.entryEpochAtApplied()).appendLong(position.committedSeq())
+                    .appendLong(position.entryEpochAtCommitted());
         } else if (frame instanceof Frame.Entries entries) {
             header(buffer, ENTRIES, frame).appendInt(entries.entries().size());
             for (LogEntry entry : entries.entries()) {
@@ -75,7 +76,7 @@ public final class FrameCodec {
         long epoch = reader.u64();
         Frame frame = switch (type) {
             case HELLO -> readHello(reader, epoch);
-            case POSITION -> new Frame.Position(epoch, reader.u64(), reader.u64(), reader.u64());
+            case POSITION -> new Frame.Position(epoch, reader.u64(), reader.u64(), reader.u64(), reader.u64());
             case TRUNCATE -> new Frame.Truncate(epoch, reader.u64());
             case ENTRIES -> new Frame.Entries(epoch, readEntries(reader));
             case ACK -> readAck(reader, epoch);

@@ -205,7 +205,7 @@ class ChainReplicaTest {
 
             Effects effects = middle.onFrame(UP, new Frame.Hello(1, "n1", 0));
 
-            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Position(1, 2, 1, 1),
+            assertThat(sentOn(effects, UP)).containsExactly(new Frame.Position(1, 2, 1, 1, 1),
                     new Frame.Ack(1, 1, new long[] {2}));
         }
 
@@ -280,6 +280,20 @@ class ChainReplicaTest {
         }
 
         @Test
+        void a_successor_whose_committed_entry_differs_from_ours_is_never_told_to_truncate() {
+            durableLog.put(1L, entry(1));
+            durableLog.put(2L, entry(2));
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 2, 1, 1));
+            head.start(0);
+            head.onLinkUp(DOWN);
+
+            Effects effects = head.onFrame(DOWN, new Frame.Position(1, 2, 7, 1, 9));
+
+            assertThat(sentOn(effects, DOWN)).isEmpty();
+            assertThat(head.status().downstream().state()).isEqualTo("diverged");
+        }
+
+        @Test
         void a_successor_discards_entries_after_the_truncate_point_and_reports_again() {
             LogEntry foreign = LogEntry.create(2, 1, Op.PUT, bytes("old-head"), bytes("never acked"));
             durableLog.put(1L, entry(1));
@@ -291,7 +305,7 @@ class ChainReplicaTest {
             Effects effects = tail.onFrame(UP, new Frame.Truncate(1, 1));
 
             assertThat(effects.persists()).first().satisfies(p -> assertThat(p.truncateAfter()).isEqualTo(1));
-            assertThat(sentOn(effects, UP)).first().isEqualTo(new Frame.Position(1, 1, 1, 1));
+            assertThat(sentOn(effects, UP)).first().isEqualTo(new Frame.Position(1, 1, 1, 1, 1));
             assertThat(tail.status().acceptedSeq()).isEqualTo(1);
         }
 

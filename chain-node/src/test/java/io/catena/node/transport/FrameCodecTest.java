@@ -28,7 +28,7 @@ class FrameCodecTest {
     void every_frame_type_survives_encoding_unchanged() {
         List<Frame> frames = List.of(
                 new Frame.Hello(3, "n1", 40),
-                new Frame.Position(3, 42, 2, 40),
+                new Frame.Position(3, 42, 2, 40, 2),
                 new Frame.Truncate(3, 40),
                 new Frame.Entries(3, List.of(entry(1, "a", "x"), entry(2, "b", ""),
                         LogEntry.create(3, 3, Op.DELETE, new byte[] {1, 2}, LogEntry.NO_VALUE))),
