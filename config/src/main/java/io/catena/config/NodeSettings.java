@@ -40,6 +40,7 @@ import java.util.Map;
  * @param lmdbMapBytes             LMDB map size, bytes: the most the environment can hold (default 8 GiB)
  * @param tickIntervalMs           period of the replica's timer input (default 50)
  * @param reconnectDelayMs         pause between attempts to reach the successor (default 100)
+ * @param scanLimitMax             most pairs one {@code GET /kv} scan returns (default 1 000)
  */
 public record NodeSettings(
         String id,
@@ -63,7 +64,8 @@ public record NodeSettings(
         int frameBytesMax,
         long lmdbMapBytes,
         long tickIntervalMs,
-        long reconnectDelayMs) {
+        long reconnectDelayMs,
+        int scanLimitMax) {
 
     public static final int KEY_BYTES_MAX = 511;
     private static final long MIB = 1L << 20;
@@ -111,6 +113,7 @@ public record NodeSettings(
         long lmdbMapBytes = source.longValue("lmdbMapBytes", 8192 * MIB, 16 * MIB, 1L << 44);
         long tickIntervalMs = source.longValue("tickIntervalMs", 50, 1, 10_000);
         long reconnectDelayMs = source.longValue("reconnectDelayMs", 100, 1, 60_000);
+        int scanLimitMax = source.intValue("scanLimitMax", 1_000, 1, 100_000);
         if ((long) frameBytesMax < (long) valueBytesMax + 4096) {
             source.error("frameBytesMax (" + frameBytesMax + ") must be at least valueBytesMax + 4096 ("
                     + ((long) valueBytesMax + 4096) + ") so that any accepted value can be replicated");
@@ -119,7 +122,7 @@ public record NodeSettings(
         return new NodeSettings(id, self, configuration, masterHttp, reportIntervalMs, clusterName, hazelcastBind,
                 seeds, httpBind, replicationBind, dataDir, syncPolicy, valueBytesMax,
                 writeTimeoutMs, pendingWritesMax, batchEntriesMax, batchBytesMax, windowEntries, frameBytesMax,
-                lmdbMapBytes, tickIntervalMs, reconnectDelayMs);
+                lmdbMapBytes, tickIntervalMs, reconnectDelayMs, scanLimitMax);
     }
 
     public static NodeSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {

@@ -22,7 +22,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.catena.node.storage.ScanItem;
+import io.vertx.core.json.JsonArray;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,7 @@ public final class HttpApi {
         this.routes = new Routes()
                 .get("/health", this::health)
                 .get("/status", this::status)
+                .get("/kv", this::scan)
                 .get("/kv/{key}", this::get)
                 .put("/kv/{key}", this::put)
                 .delete("/kv/{key}", this::delete)
@@ -96,14 +101,7 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
-        ReadDecision decision = runtime.readDecision();
-        if (decision instanceof ReadDecision.Redirect redirect) {
-            redirect(request, redirect.tail(), "not_tail", "reads are served by the tail");
-            return;
-        }
-        if (decision instanceof ReadDecision.Unavailable unavailable) {
-            request.response().putHeader("Retry-After", "1");
-            Responses.error(request.response(), 503, "unavailable", unavailable.reason());
+        if (refuseRead(request)) {
             return;
         }
         Optional<StoredValue> value = runtime.read(key);
@@ -115,6 +113,49 @@ public final class HttpApi {
         response.putHeader("ETag", "\"" + value.get().seq() + "\"")
                 .putHeader("Content-Type", "application/octet-stream")
                 .end(Buffer.buffer(value.get().value()));
+    }
+
+    /** {@code GET /kv?prefix=&after=&limit=&values=}: committed pairs in key order, at the tail. */
+    private void scan(HttpServerRequest request, String unused) {
+        ScanQuery query;
+        try {
+            query = ScanQuery.parse(request.query(), settings.scanLimitMax());
+        } catch (IllegalArgumentException e) {
+            Responses.error(request.response(), 400, "bad_query", e.getMessage());
+            return;
+        }
+        if (refuseRead(request)) {
+            return;
+        }
+        List<ScanItem> items = runtime.scan(query.prefix(), query.after(), query.limit());
+        JsonArray array = new JsonArray();
+        for (ScanItem item : items) {
+            JsonObject json = new JsonObject().put("key", new String(item.key(), StandardCharsets.UTF_8))
+                    .put("seq", item.seq());
+            if (query.values()) {
+                json.put("value", Base64.getEncoder().encodeToString(item.value()));
+            }
+            array.add(json);
+        }
+        String next = items.size() < query.limit() ? null
+                : new String(items.get(items.size() - 1).key(), StandardCharsets.UTF_8);
+        Responses.json(request.response(), 200, new JsonObject().put("items", array).put("limit", query.limit())
+                .put("next", next));
+    }
+
+    /** Answers a read that this node may not serve now (307 to the tail, or 503); false when it may. */
+    private boolean refuseRead(HttpServerRequest request) {
+        ReadDecision decision = runtime.readDecision();
+        if (decision instanceof ReadDecision.Redirect redirect) {
+            redirect(request, redirect.tail(), "not_tail", "reads are served by the tail");
+            return true;
+        }
+        if (decision instanceof ReadDecision.Unavailable unavailable) {
+            request.response().putHeader("Retry-After", "1");
+            Responses.error(request.response(), 503, "unavailable", unavailable.reason());
+            return true;
+        }
+        return false;
     }
 
     private void put(HttpServerRequest request, String rawKey) {

@@ -19,7 +19,9 @@ import io.catena.node.core.WriteOutcome;
 import io.catena.node.storage.DurabilityListener;
 import io.catena.node.storage.Storage;
 import io.catena.node.storage.StoredState;
+import io.catena.node.storage.ScanItem;
 import io.catena.node.storage.StoredValue;
+import java.util.List;
 import io.catena.node.transport.PeerTransport;
 import io.catena.node.transport.VertxPeerTransport;
 import io.vertx.core.Future;
@@ -172,6 +174,10 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     /** Whether a read of committed data may be served here now. */
     public ReadDecision readDecision() {
         return replica.readDecision(nowMs());
+    }
+
+    public List<ScanItem> scan(byte[] prefix, byte[] after, int limit) {
+        return storage.scan(prefix, after, limit);
     }
 
     public Optional<StoredValue> read(byte[] key) {

@@ -184,6 +184,25 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public List<ScanItem> scan(byte[] prefix, byte[] after, int limit) {
+        synchronized (durable) {
+            requireOpen();
+            byte[] start = after != null && Arrays.compareUnsigned(after, prefix) > 0 ? after : prefix;
+            List<ScanItem> items = new java.util.ArrayList<>();
+            for (var pair : durable.data.tailMap(start, true).entrySet()) {
+                if (items.size() >= limit || !LmdbStorage.startsWith(pair.getKey(), prefix)) {
+                    break;
+                }
+                if (after == null || Arrays.compareUnsigned(pair.getKey(), after) > 0) {
+                    items.add(new ScanItem(pair.getKey().clone(), pair.getValue().seq(),
+                            pair.getValue().value().clone()));
+                }
+            }
+            return items;
+        }
+    }
+
+    @Override
     public Optional<StoredValue> get(byte[] key) {
         synchronized (durable) {
             requireOpen();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -291,6 +292,36 @@ public final class LmdbStorage implements Storage {
             ByteBuffer value = dataDb.get(txn, lmdbKey);
             return value == null ? Optional.empty() : Optional.of(EntryEncoding.decodeData(value));
         });
+    }
+
+    @Override
+    public List<ScanItem> scan(byte[] prefix, byte[] after, int limit) {
+        byte[] start = after != null && Arrays.compareUnsigned(after, prefix) > 0 ? after : prefix;
+        return read(txn -> {
+            List<ScanItem> items = new ArrayList<>();
+            try (Cursor<ByteBuffer> cursor = dataDb.openCursor(txn)) {
+                boolean found = start.length == 0 ? cursor.first()
+                        : cursor.get(readerKey.get().clear().put(start).flip(), GetOp.MDB_SET_RANGE);
+                while (found && items.size() < limit) {
+                    byte[] key = new byte[cursor.key().remaining()];
+                    cursor.key().duplicate().get(key);
+                    if (!startsWith(key, prefix)) {
+                        break;
+                    }
+                    if (after == null || Arrays.compareUnsigned(key, after) > 0) {
+                        StoredValue value = EntryEncoding.decodeData(cursor.val());
+                        items.add(new ScanItem(key, value.seq(), value.value()));
+                    }
+                    found = cursor.next();
+                }
+            }
+            return items;
+        });
+    }
+
+    static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length
+                && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** The durable log entries with seq in [fromSeq, toSeq], in order; stops at the end of the log. */

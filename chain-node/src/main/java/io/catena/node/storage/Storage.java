@@ -31,6 +31,12 @@ public interface Storage extends LogReader, AutoCloseable {
     /** The committed value of a key, or empty when the key has none (never written, or deleted). */
     Optional<StoredValue> get(byte[] key);
 
+    /**
+     * Committed pairs in unsigned byte order of their keys: keys that start with {@code prefix} (empty: all) and
+     * sort after {@code after} (null: from the first), at most {@code limit}; all from one consistent view.
+     */
+    java.util.List<ScanItem> scan(byte[] prefix, byte[] after, int limit);
+
     /** Stops the writer after the queued persists are done, and releases the files. */
     @Override
     void close();

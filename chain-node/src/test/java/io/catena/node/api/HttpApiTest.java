@@ -249,4 +249,40 @@ class HttpApiTest {
         assertThat(status.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
         assertThat(status.getLong("appliedSeq")).isGreaterThanOrEqualTo(status.getLong("committedSeq"));
     }
+
+    @Test
+    void a_scan_pages_through_a_prefix_in_key_order() throws IOException {
+        for (String key : new String[] {"scan%2Fb", "scan%2Fa", "scan%2Fc", "scanx"}) {
+            assertThat(request("PUT", "/kv/" + key, "v-" + key).status()).isEqualTo(200);
+        }
+
+        JsonObject first = request("GET", "/kv?prefix=scan%2F&limit=2", "").json();
+        assertThat(first.getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("key")))
+                .containsExactly("scan/a", "scan/b");
+        assertThat(first.getString("next")).isEqualTo("scan/b");
+        assertThat(new String(java.util.Base64.getDecoder().decode(
+                first.getJsonArray("items").getJsonObject(0).getString("value")), StandardCharsets.UTF_8))
+                .isEqualTo("v-scan%2Fa");
+
+        JsonObject second = request("GET", "/kv?prefix=scan%2F&limit=2&after=scan%2Fb&values=false", "").json();
+        assertThat(second.getJsonArray("items")).hasSize(1);
+        assertThat(second.getJsonArray("items").getJsonObject(0).getString("key")).isEqualTo("scan/c");
+        assertThat(second.getJsonArray("items").getJsonObject(0).containsKey("value")).isFalse();
+        assertThat(second.getValue("next")).isNull();
+    }
+
+    @Test
+    void bad_scan_parameters_get_400_json() throws IOException {
+        for (String query : new String[] {"limit=-1", "limit=0", "limit=ten", "after=%zz", "prefix=%C3%28",
+                "values=maybe", "limit=1&limit=2", "colour=red"}) {
+            assertJsonError(request("GET", "/kv?" + query, ""), 400);
+        }
+    }
+
+    @Test
+    void a_scan_limit_above_the_maximum_is_capped_and_says_so() throws IOException {
+        JsonObject answer = request("GET", "/kv?limit=1000000", "").json();
+
+        assertThat(answer.getInteger("limit")).isEqualTo(1000);
+    }
 }

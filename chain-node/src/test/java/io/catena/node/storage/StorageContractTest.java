@@ -210,6 +210,47 @@ abstract class StorageContractTest {
         assertThat(storage.get(bytes("k"))).isEmpty();
     }
 
+    /** Keys of a scan, as strings. */
+    private List<String> scanKeys(String prefix, String after, int limit) {
+        return storage.scan(bytes(prefix), after == null ? null : bytes(after), limit).stream()
+                .map(item -> new String(item.key(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void aScanReturnsCommittedPairsInKeyOrderWithTheirSeqs() {
+        storage.submit(persist(5, put(1, "b", "2"), put(2, "a", "1"), put(3, "c", "3"), put(4, "x", "9"),
+                delete(5, "x"), put(6, "d", "uncommitted")));
+
+        listener.awaitDurable(6, 5);
+        List<ScanItem> items = storage.scan(new byte[0], null, 10);
+        assertThat(items).extracting(item -> new String(item.key(), java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly("a", "b", "c");
+        assertThat(items).extracting(ScanItem::seq).containsExactly(2L, 1L, 3L);
+        assertThat(new String(items.get(1).value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("2");
+    }
+
+    @Test
+    void aScanKeepsToItsPrefixStartsAfterItsCursorAndStopsAtItsLimit() {
+        storage.submit(persist(6, put(1, "app/1", "v"), put(2, "app/2", "v"), put(3, "app/3", "v"),
+                put(4, "apple", "v"), put(5, "b", "v"), put(6, "ap", "v")));
+
+        listener.awaitDurable(6, 6);
+        assertThat(scanKeys("app/", null, 10)).containsExactly("app/1", "app/2", "app/3");
+        assertThat(scanKeys("app/", "app/1", 10)).containsExactly("app/2", "app/3");
+        assertThat(scanKeys("app/", null, 2)).containsExactly("app/1", "app/2");
+        assertThat(scanKeys("", "apple", 10)).containsExactly("b");
+        assertThat(scanKeys("app/", "zzz", 10)).isEmpty();
+        assertThat(scanKeys("app", "ap", 10)).containsExactly("app/1", "app/2", "app/3", "apple");
+    }
+
+    @Test
+    void aScanOrdersKeysAsUnsignedBytes() {
+        storage.submit(persist(2, put(1, "\u00e9", "high"), put(2, "z", "low")));
+
+        listener.awaitDurable(2, 2);
+        assertThat(scanKeys("", null, 10)).containsExactly("z", "\u00e9");
+    }
+
     @Test
     void committingADeleteOfAKeyNeverWrittenIsHarmless() {
         storage.submit(persist(1, delete(1, "ghost")));

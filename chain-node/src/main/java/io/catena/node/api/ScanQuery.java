@@ -1,0 +1,69 @@
+package io.catena.node.api;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The parameters of {@code GET /kv}: {@code prefix} (empty: every key), {@code after} (exclusive; a key, for
+ * paging with the previous answer's {@code next}), {@code limit} (1..scanLimitMax, default 100; larger values
+ * are capped and the answer says which limit applied), {@code values} ({@code true} or {@code false}). Values
+ * are percent-decoded like keys ({@code +} is a literal plus). Anything else, or any repeated or malformed
+ * parameter, is an IllegalArgumentException with the reason.
+ */
+record ScanQuery(byte[] prefix, byte[] after, int limit, boolean values) {
+
+    static final int LIMIT_DEFAULT = 100;
+
+    static ScanQuery parse(String rawQuery, int limitMax) {
+        byte[] prefix = new byte[0];
+        byte[] after = null;
+        int limit = Math.min(LIMIT_DEFAULT, limitMax);
+        boolean values = true;
+        Set<String> seen = new HashSet<>();
+        for (String pair : rawQuery == null || rawQuery.isEmpty() ? new String[0] : rawQuery.split("&", -1)) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String raw = equals < 0 ? "" : pair.substring(equals + 1);
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("parameter '" + name + "' is given twice");
+            }
+            switch (name) {
+                case "prefix" -> prefix = raw.isEmpty() ? new byte[0] : key("prefix", raw);
+                case "after" -> after = key("after", raw);
+                case "limit" -> limit = Math.min(limit(raw), limitMax);
+                case "values" -> values = bool(raw);
+                default -> throw new IllegalArgumentException("unknown parameter '" + name
+                        + "'; known: prefix, after, limit, values");
+            }
+        }
+        return new ScanQuery(prefix, after, limit, values);
+    }
+
+    private static byte[] key(String name, String raw) {
+        Keys.Decoded decoded = Keys.decode(raw);
+        if (!decoded.isValid()) {
+            throw new IllegalArgumentException(name + ": " + decoded.problem());
+        }
+        return decoded.bytes();
+    }
+
+    private static int limit(String raw) {
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("limit must be a whole number >= 1, got '" + raw + "'");
+    }
+
+    private static boolean bool(String raw) {
+        return switch (raw) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("values must be true or false, got '" + raw + "'");
+        };
+    }
+}
