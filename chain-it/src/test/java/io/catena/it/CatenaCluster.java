@@ -229,13 +229,13 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     HttpResponse<String> put(String hostPort, String key, String value) {
-        return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + encode(key)))
+        return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + KeyPath.encode(key)))
                 .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/octet-stream"));
     }
 
     HttpResponse<String> get(String hostPort, String key) {
-        return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + encode(key))).GET());
+        return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + KeyPath.encode(key))).GET());
     }
 
     HttpResponse<String> post(String hostPort, String path, JsonObject body) {
@@ -267,20 +267,6 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     static URI uri(String hostPort, String path) {
         return URI.create("http://" + hostPort + path);
-    }
-
-    /** Percent-encodes everything but RFC 3986 unreserved characters. */
-    static String encode(String key) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
-                encoded.append(c);
-            } else {
-                encoded.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return encoded.toString();
     }
 
     // ------------------------------------------------------------ process control

@@ -185,7 +185,7 @@ final class WriteLoad implements AutoCloseable {
         long start = System.nanoTime();
         String node = head;
         try {
-            URI target = CatenaCluster.uri(head, "/kv/" + CatenaCluster.encode(key));
+            URI target = CatenaCluster.uri(head, "/kv/" + KeyPath.encode(key));
             HttpResponse<String> answer = send(target, value);
             if (answer.statusCode() == 307) {
                 Optional<String> location = answer.headers().firstValue("Location");

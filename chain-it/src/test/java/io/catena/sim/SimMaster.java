@@ -13,7 +13,7 @@ import java.util.List;
  * The master process in the simulation: the real {@link Coordinator}, a durable stored configuration (made
  * durable before anything is pushed, as {@code ConfigurationStore} does), crash and restart.
  */
-final class SimMaster implements SimNetwork.Process {
+final class SimMaster extends SimProcess {
 
     static final CoordinatorSettings SETTINGS = new CoordinatorSettings(3, 2_000, 250, 1_000);
     static final long TICK_MS = 100;
@@ -22,8 +22,6 @@ final class SimMaster implements SimNetwork.Process {
     private final Sim sim;
     ChainConfiguration stored = ChainConfiguration.NONE;
     Coordinator coordinator;
-    private boolean up;
-    private long incarnation;
     private final double clockRate;
 
     SimMaster(SimCluster cluster) {
@@ -42,28 +40,18 @@ final class SimMaster implements SimNetwork.Process {
         return "master";
     }
 
-    @Override
-    public long incarnation() {
-        return incarnation;
-    }
-
-    @Override
-    public boolean isUp() {
-        return up;
-    }
 
     void start() {
-        up = true;
-        incarnation++;
+        beginIncarnation();
         ChainConfiguration recovered = stored;
         if (cluster.variant == Variant.MASTER_REUSES_EPOCH && stored.epoch() > 1) {
             recovered = new ChainConfiguration(stored.epoch() - 1, stored.chain(), stored.learners());
         }
         coordinator = new Coordinator("m1", SETTINGS, recovered, localNow());
-        long mine = incarnation;
+        long mine = incarnation();
         tick(mine);
         sim.after(sim.between(500, 2_500), () -> {
-            if (up && incarnation == mine) {
+            if (isUp() && incarnation() == mine) {
                 cluster.membershipEstablished();
                 install(coordinator.onMembershipReady(localNow()));
             }
@@ -71,14 +59,14 @@ final class SimMaster implements SimNetwork.Process {
     }
 
     void crash() {
-        up = false;
+        markDown();
         coordinator = null;
         cluster.network.crashed(this);
     }
 
     private void tick(long mine) {
         sim.after(TICK_MS, () -> {
-            if (up && incarnation == mine) {
+            if (isUp() && incarnation() == mine) {
                 install(coordinator.onTick(localNow()));
                 tick(mine);
             }
@@ -90,13 +78,13 @@ final class SimMaster implements SimNetwork.Process {
     }
 
     void memberUp(NodeDescriptor node) {
-        if (up) {
+        if (isUp()) {
             install(coordinator.onMemberUp(localNow(), node));
         }
     }
 
     void memberDown(String nodeId) {
-        if (up) {
+        if (isUp()) {
             install(coordinator.onMemberDown(localNow(), nodeId));
         }
     }

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * {@code NodeRuntime} drives it (effects in order: persist, network, replies), reporting to the master and
  * answering clients.
  */
-final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
+final class SimNode extends SimProcess implements SimNetwork.StreamListener {
 
     static final ReplicaLimits LIMITS = new ReplicaLimits(10_000, 64, 64 * 1024, 3_000, 100);
     static final long TICK_MS = 50;
@@ -35,8 +35,6 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
     private final Map<Long, SimNetwork.StreamEnd> links = new HashMap<>();
     private final Map<Long, Consumer<WriteOutcome>> pendingWrites = new HashMap<>();
     ChainReplica replica;
-    private boolean up;
-    private long incarnation;
     private long nextInboundLinkId = -1;
     private long nextRequestId = 1;
     private boolean flushScheduled;
@@ -63,34 +61,24 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         return descriptor.id();
     }
 
-    @Override
-    public long incarnation() {
-        return incarnation;
-    }
-
-    @Override
-    public boolean isUp() {
-        return up;
-    }
 
     // ------------------------------------------------------------ lifecycle
 
     void start() {
-        up = true;
-        incarnation++;
+        beginIncarnation();
         flushScheduled = false;
         submittedPersists = 0;
         replica = new ChainReplica(name(), storage.configuration, LIMITS, storage, storage.appliedSeq(),
                 storage.lastEntryEpoch(), storage.committedSeq);
         apply(replica.start(localNow()));
-        long mine = incarnation;
+        long mine = incarnation();
         every(TICK_MS, mine, () -> apply(replica.onTick(localNow())));
         every(REPORT_INTERVAL_MS, mine, this::report);
     }
 
     /** kill -9: volatile state and unflushed persists are gone; the durable storage stays. */
     void crash() {
-        up = false;
+        markDown();
         storage.crash();
         links.clear();
         pendingWrites.clear();
@@ -99,7 +87,7 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
 
     private void every(long periodMs, long mine, Runnable action) {
         sim.after(periodMs, () -> {
-            if (up && incarnation == mine) {
+            if (isUp() && incarnation() == mine) {
                 action.run();
                 every(periodMs, mine, action);
             }
@@ -124,9 +112,9 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         }
         if (storage.hasPending() && !flushScheduled) {
             flushScheduled = true;
-            long mine = incarnation;
+            long mine = incarnation();
             sim.after(sim.between(0, 3), () -> {
-                if (up && incarnation == mine) {
+                if (isUp() && incarnation() == mine) {
                     flushScheduled = false;
                     long count = storage.flush();
                     if (cluster.variant != Variant.ACK_BEFORE_DURABLE) {
@@ -201,12 +189,12 @@ final class SimNode implements SimNetwork.Process, SimNetwork.StreamListener {
         NodeReport report = new NodeReport(descriptor, status.epoch(), status.role(), status.appliedSeq(),
                 status.committedSeq(), status.caughtUp());
         long sentAtMs = localNow();
-        long mine = incarnation;
+        long mine = incarnation();
         SimMaster master = cluster.master;
         cluster.network.datagram(this, master, true, () -> {
             ReportReply reply = master.onReport(report);
             cluster.network.datagram(master, this, true, () -> {
-                if (incarnation == mine) {
+                if (incarnation() == mine) {
                     onReply(sentAtMs, reply);
                 }
             });

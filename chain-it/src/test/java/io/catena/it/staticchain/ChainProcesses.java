@@ -3,6 +3,7 @@ package io.catena.it.staticchain;
 import static org.awaitility.Awaitility.await;
 
 import io.catena.config.SyncPolicy;
+import io.catena.it.KeyPath;
 import io.catena.it.JvmProcess;
 import io.catena.node.core.LogEntry;
 import io.catena.node.runtime.NodeMain;
@@ -253,12 +254,12 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
     }
 
     HttpResponse<String> delete(String id, String key) {
-        return send(id, HttpRequest.newBuilder(uri(id, "/kv/" + encode(key))).DELETE(), REQUEST_TIMEOUT);
+        return send(id, HttpRequest.newBuilder(uri(id, "/kv/" + KeyPath.encode(key))).DELETE(), REQUEST_TIMEOUT);
     }
 
     /** A GET; retried once if a pooled connection to a node that was restarted turns out to be dead. */
     HttpResponse<String> get(String id, String key) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(id, "/kv/" + encode(key))).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(id, "/kv/" + KeyPath.encode(key))).GET();
         try {
             return sendOrThrow(request, REQUEST_TIMEOUT);
         } catch (IOException first) {
@@ -267,7 +268,7 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
     }
 
     private HttpRequest.Builder putRequest(String id, String key, String value) {
-        return HttpRequest.newBuilder(uri(id, "/kv/" + encode(key)))
+        return HttpRequest.newBuilder(uri(id, "/kv/" + KeyPath.encode(key)))
                 .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/octet-stream");
     }
@@ -292,20 +293,6 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
 
     private URI uri(String id, String path) {
         return URI.create("http://" + LOOPBACK + ":" + node(id).httpPort + path);
-    }
-
-    /** Percent-encodes everything but RFC 3986 unreserved characters. */
-    static String encode(String key) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
-                encoded.append(c);
-            } else {
-                encoded.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return encoded.toString();
     }
 
     // ------------------------------------------------------------ storage, read after the node is down
