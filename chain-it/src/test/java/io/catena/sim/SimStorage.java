@@ -100,4 +100,10 @@ final class SimStorage implements LogReader {
     public Optional<LogEntry> entry(long seq) {
         return Optional.ofNullable(log.get(seq));
     }
+
+    @Override
+    public long committedSeqOf(byte[] key) {
+        long[] seq = dataSeq.get(ByteBuffer.wrap(key));
+        return seq == null ? 0 : seq[0];
+    }
 }

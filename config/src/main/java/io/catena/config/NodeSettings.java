@@ -41,6 +41,10 @@ import java.util.Map;
  * @param tickIntervalMs           period of the replica's timer input (default 50)
  * @param reconnectDelayMs         pause between attempts to reach the successor (default 100)
  * @param scanLimitMax             most pairs one {@code GET /kv} scan returns (default 1 000)
+ * @param minSeqWaitMs             how long a {@code consistency=any&min_seq=S} read waits for this node to commit
+ *                                 through S before answering 503 (default 1 000)
+ * @param ackDefault               the ack level of writes that name none: {@code all} (default), {@code head} or
+ *                                 a node count
  */
 public record NodeSettings(
         String id,
@@ -65,7 +69,9 @@ public record NodeSettings(
         long lmdbMapBytes,
         long tickIntervalMs,
         long reconnectDelayMs,
-        int scanLimitMax) {
+        int scanLimitMax,
+        long minSeqWaitMs,
+        String ackDefault) {
 
     public static final int KEY_BYTES_MAX = 511;
     private static final long MIB = 1L << 20;
@@ -114,6 +120,11 @@ public record NodeSettings(
         long tickIntervalMs = source.longValue("tickIntervalMs", 50, 1, 10_000);
         long reconnectDelayMs = source.longValue("reconnectDelayMs", 100, 1, 60_000);
         int scanLimitMax = source.intValue("scanLimitMax", 1_000, 1, 100_000);
+        long minSeqWaitMs = source.longValue("minSeqWaitMs", 1_000, 0, 60_000);
+        String ackDefault = source.string("ackDefault", "all");
+        if (!ackDefault.matches("all|head|[1-9][0-9]{0,8}")) {
+            source.error("ackDefault: must be all, head or a node count >= 1, got '" + ackDefault + "'");
+        }
         if ((long) frameBytesMax < (long) valueBytesMax + 4096) {
             source.error("frameBytesMax (" + frameBytesMax + ") must be at least valueBytesMax + 4096 ("
                     + ((long) valueBytesMax + 4096) + ") so that any accepted value can be replicated");
@@ -122,7 +133,7 @@ public record NodeSettings(
         return new NodeSettings(id, self, configuration, masterHttp, reportIntervalMs, clusterName, hazelcastBind,
                 seeds, httpBind, replicationBind, dataDir, syncPolicy, valueBytesMax,
                 writeTimeoutMs, pendingWritesMax, batchEntriesMax, batchBytesMax, windowEntries, frameBytesMax,
-                lmdbMapBytes, tickIntervalMs, reconnectDelayMs, scanLimitMax);
+                lmdbMapBytes, tickIntervalMs, reconnectDelayMs, scanLimitMax, minSeqWaitMs, ackDefault);
     }
 
     public static NodeSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {

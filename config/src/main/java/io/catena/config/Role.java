@@ -12,6 +12,11 @@ public enum Role {
         return this == HEAD || this == SOLE;
     }
 
+    /** Whether the configuration names this node in its chain. */
+    public boolean isInChain() {
+        return this != OUTSIDE;
+    }
+
     /** Whether this role commits entries and serves strong reads (the chain's exit point). */
     public boolean isTail() {
         return this == TAIL || this == SOLE;

@@ -8,11 +8,13 @@ import io.catena.config.NodeSettings;
 import io.catena.http.BodyReader;
 import io.catena.http.Responses;
 import io.catena.http.Routes;
+import io.catena.node.core.AckLevel;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
 import io.catena.node.core.ReadDecision;
 import io.catena.node.core.ReplicaStatus;
 import io.catena.node.core.WriteOutcome;
+import io.catena.node.core.WriteRequest;
 import io.catena.node.runtime.NodeRuntime;
 import io.catena.node.storage.StoredValue;
 import io.vertx.core.Future;
@@ -38,14 +40,19 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
 
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** How long a strong read of a dirty key waits for the tail's answer before it answers 503. */
+    private static final long TAIL_QUERY_TIMEOUT_MS = 2_000;
 
     private final NodeRuntime runtime;
     private final NodeSettings settings;
     private final Routes routes;
+    private final AckLevel ackDefault;
+    private TailQuery tailQuery;
 
     public HttpApi(NodeRuntime runtime, NodeSettings settings) {
         this.runtime = runtime;
         this.settings = settings;
+        this.ackDefault = AckLevel.parse(settings.ackDefault());
         this.routes = new Routes()
                 .get("/health", this::health)
                 .get("/status", this::status)
@@ -57,6 +64,7 @@ public final class HttpApi {
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
+        tailQuery = new TailQuery(vertx, settings.self().http().host(), TAIL_QUERY_TIMEOUT_MS);
         return routes.listen(vertx, bind);
     }
 
@@ -96,16 +104,73 @@ public final class HttpApi {
         Responses.json(request.response(), 200, body);
     }
 
+    /** {@code GET /kv/{key}?consistency=tail|strong|any&min_seq=S} (docs/consistency.md). */
     private void get(HttpServerRequest request, String rawKey) {
         byte[] key = keyOrReject(request, rawKey);
         if (key == null) {
             return;
         }
-        if (refuseRead(request)) {
+        ReadOptions options;
+        try {
+            options = ReadOptions.parse(request.query());
+        } catch (IllegalArgumentException e) {
+            Responses.error(request.response(), 400, "bad_query", e.getMessage());
             return;
         }
+        switch (options.consistency()) {
+            case TAIL -> {
+                if (!refuseRead(request)) {
+                    serveLocal(request, key, rawKey, "local");
+                }
+            }
+            case STRONG -> strongRead(request, key, rawKey);
+            case ANY -> runtime.awaitVisible(options.minSeq(), settings.minSeqWaitMs()).onSuccess(visible -> {
+                if (visible) {
+                    serveLocal(request, key, rawKey, "local");
+                } else {
+                    request.response().putHeader("Retry-After", "1");
+                    Responses.json(request.response(), 503, new JsonObject().put("error", "behind")
+                            .put("message", "this node has committed through seq " + runtime.visibleSeq()
+                                    + ", not yet " + options.minSeq() + ", after " + settings.minSeqWaitMs() + " ms")
+                            .put("committedSeq", runtime.visibleSeq()));
+                }
+            });
+        }
+    }
+
+    /**
+     * CRAQ: a clean key is answered from local data; a dirty one with the tail's committed version. The
+     * {@code X-Catena-Read} header says which ({@code local} or {@code tail}).
+     */
+    private void strongRead(HttpServerRequest request, byte[] key, String rawKey) {
+        ReadDecision decision = runtime.strongReadDecision(key);
+        if (decision instanceof ReadDecision.Unavailable unavailable) {
+            request.response().putHeader("Retry-After", "1");
+            Responses.error(request.response(), 503, "unavailable", unavailable.reason());
+        } else if (decision instanceof ReadDecision.AskTail askTail) {
+            tailQuery.committedVersion(askTail.tail(), rawKey).onComplete(result -> {
+                HttpServerResponse response = request.response().putHeader("X-Catena-Read", "tail");
+                TailQuery.Answer answer = result.succeeded() ? result.result() : null;
+                if (answer != null && answer.status() == 200 && answer.etag() != null) {
+                    response.putHeader("ETag", answer.etag()).putHeader("Content-Type", "application/octet-stream")
+                            .end(answer.body());
+                } else if (answer != null && answer.status() == 404) {
+                    Responses.error(response, 404, "not_found", "no value for key " + rawKey);
+                } else {
+                    response.putHeader("Retry-After", "1");
+                    Responses.error(response, 503, "unavailable", "key " + rawKey + " has a write in flight and the "
+                            + "tail " + askTail.tail().id() + " did not confirm its committed version: "
+                            + (answer == null ? result.cause().getMessage() : "status " + answer.status()));
+                }
+            });
+        } else {
+            serveLocal(request, key, rawKey, "local");
+        }
+    }
+
+    private void serveLocal(HttpServerRequest request, byte[] key, String rawKey, String servedBy) {
         Optional<StoredValue> value = runtime.read(key);
-        HttpServerResponse response = request.response();
+        HttpServerResponse response = request.response().putHeader("X-Catena-Read", servedBy);
         if (value.isEmpty()) {
             Responses.error(response, 404, "not_found", "no value for key " + rawKey);
             return;
@@ -160,20 +225,38 @@ public final class HttpApi {
 
     private void put(HttpServerRequest request, String rawKey) {
         byte[] key = keyOrReject(request, rawKey);
-        if (key == null || redirectIfNotHead(request)) {
+        WriteOptions options = key == null ? null : writeOptionsOrReject(request);
+        if (options == null || redirectIfNotHead(request)) {
             return;
         }
-        new BodyReader(request, settings.valueBytesMax(), "value_too_large", "valueBytesMax", body -> submit(request, Op.PUT, key, body)).start();
+        new BodyReader(request, settings.valueBytesMax(), "value_too_large", "valueBytesMax",
+                body -> submit(request, new WriteRequest(Op.PUT, key, body, options.ack(), options.precondition())))
+                .start();
     }
 
     private void delete(HttpServerRequest request, String rawKey) {
         byte[] key = keyOrReject(request, rawKey);
-        if (key == null || redirectIfNotHead(request)) {
+        WriteOptions options = key == null ? null : writeOptionsOrReject(request);
+        if (options == null || redirectIfNotHead(request)) {
             return;
         }
         // A DELETE carries no value; a body, if any, is read and ignored (bounded like a value).
-        new BodyReader(request, settings.valueBytesMax(), "value_too_large", "valueBytesMax", body -> submit(request, Op.DELETE, key,
-                LogEntry.NO_VALUE)).start();
+        new BodyReader(request, settings.valueBytesMax(), "value_too_large", "valueBytesMax",
+                body -> submit(request, new WriteRequest(Op.DELETE, key, LogEntry.NO_VALUE, options.ack(),
+                        options.precondition()))).start();
+    }
+
+    /** The write's ack level and precondition; null after answering 400 when they are malformed. */
+    private WriteOptions writeOptionsOrReject(HttpServerRequest request) {
+        try {
+            return WriteOptions.parse(request.query(), request.getHeader("If-Match"),
+                    request.getHeader("If-None-Match"), ackDefault);
+        } catch (IllegalArgumentException e) {
+            boolean header = e.getMessage().startsWith("If-") || e.getMessage().startsWith("give If-");
+            Responses.errorAndClose(request.response(), 400, header ? "bad_precondition" : "bad_query",
+                    e.getMessage());
+            return null;
+        }
     }
 
     /** The master pushes a new configuration; older or equal epochs are ignored (the answer says which holds). */
@@ -194,8 +277,8 @@ public final class HttpApi {
 
     // ------------------------------------------------------------ translation
 
-    private void submit(HttpServerRequest request, Op op, byte[] key, byte[] value) {
-        runtime.write(op, key, value).onComplete(result -> {
+    private void submit(HttpServerRequest request, WriteRequest write) {
+        runtime.write(write).onComplete(result -> {
             if (result.failed()) {
                 log.error("write failed unexpectedly", result.cause());
                 Responses.error(request.response(), 500, "internal", "the write failed: " + result.cause());
@@ -208,7 +291,20 @@ public final class HttpApi {
     private void respond(HttpServerRequest request, WriteOutcome outcome) {
         HttpServerResponse response = request.response();
         if (outcome instanceof WriteOutcome.Committed committed) {
-            Responses.json(response, 200, new JsonObject().put("seq", committed.seq()));
+            Responses.json(response, 200, new JsonObject().put("seq", committed.seq()).put("ack", "all"));
+        } else if (outcome instanceof WriteOutcome.Durable durable) {
+            Responses.json(response, 200, new JsonObject().put("seq", durable.seq())
+                    .put("ack", durable.ack().wireName()));
+        } else if (outcome instanceof WriteOutcome.PreconditionFailed failed) {
+            if (failed.currentSeq() != 0) {
+                response.putHeader("ETag", "\"" + failed.currentSeq() + "\"");
+            }
+            Responses.json(response, 412, new JsonObject().put("error", "precondition_failed")
+                    .put("message", failed.currentSeq() == 0 ? "the key has no value; nothing was written"
+                            : "the key's latest version is seq " + failed.currentSeq() + "; nothing was written")
+                    .put("currentSeq", failed.currentSeq()));
+        } else if (outcome instanceof WriteOutcome.Invalid invalid) {
+            Responses.error(response, 400, "bad_query", invalid.reason());
         } else if (outcome instanceof WriteOutcome.NotHead notHead) {
             redirect(request, notHead.head(), "not_head", "writes are accepted by the head");
         } else if (outcome instanceof WriteOutcome.Rejected rejected) {

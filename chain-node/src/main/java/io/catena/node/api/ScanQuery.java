@@ -1,6 +1,6 @@
 package io.catena.node.api;
 
-import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,21 +19,14 @@ record ScanQuery(byte[] prefix, byte[] after, int limit, boolean values) {
         byte[] after = null;
         int limit = Math.min(LIMIT_DEFAULT, limitMax);
         boolean values = true;
-        Set<String> seen = new HashSet<>();
-        for (String pair : rawQuery == null || rawQuery.isEmpty() ? new String[0] : rawQuery.split("&", -1)) {
-            int equals = pair.indexOf('=');
-            String name = equals < 0 ? pair : pair.substring(0, equals);
-            String raw = equals < 0 ? "" : pair.substring(equals + 1);
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("parameter '" + name + "' is given twice");
-            }
-            switch (name) {
+        Map<String, String> params = QueryParams.parse(rawQuery, Set.of("prefix", "after", "limit", "values"));
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            String raw = param.getValue();
+            switch (param.getKey()) {
                 case "prefix" -> prefix = raw.isEmpty() ? new byte[0] : key("prefix", raw);
                 case "after" -> after = key("after", raw);
-                case "limit" -> limit = Math.min(limit(raw), limitMax);
-                case "values" -> values = bool(raw);
-                default -> throw new IllegalArgumentException("unknown parameter '" + name
-                        + "'; known: prefix, after, limit, values");
+                case "limit" -> limit = (int) Math.min(QueryParams.wholeNumber("limit", raw, 1), limitMax);
+                default -> values = bool(raw);
             }
         }
         return new ScanQuery(prefix, after, limit, values);
@@ -45,18 +38,6 @@ record ScanQuery(byte[] prefix, byte[] after, int limit, boolean values) {
             throw new IllegalArgumentException(name + ": " + decoded.problem());
         }
         return decoded.bytes();
-    }
-
-    private static int limit(String raw) {
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new IllegalArgumentException("limit must be a whole number >= 1, got '" + raw + "'");
     }
 
     private static boolean bool(String raw) {

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +51,11 @@ public final class ChainReplica {
     private long lastAckCommittedSeq = -1;
     private long[] lastAckDurable = new long[0];
 
+    /** Writes waiting for their commit (ack level all), in seq order. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Writes waiting for durability at the first N nodes (ack level head or N), by N, each in seq order. */
+    private final Map<Integer, ArrayDeque<Waiter>> durableWaiters = new TreeMap<>();
+    private final PendingKeys pending = new PendingKeys();
     private long leaseUntilMs = Long.MIN_VALUE;
     private long leaseEpoch = -1;
     private long previousLeaseUntilMs = Long.MIN_VALUE;
@@ -88,6 +94,11 @@ public final class ChainReplica {
         this.committedSeq = storedCommittedSeq;
         this.dataCommittedSeq = storedCommittedSeq;
         this.window = new EntryWindow(storedAppliedSeq + 1);
+        for (long seq = storedCommittedSeq + 1; seq <= storedAppliedSeq; seq++) {
+            final long missing = seq;
+            pending.add(logReader.entry(seq).orElseThrow(
+                    () -> new IllegalStateException("the log ends before its applied seq: no entry " + missing)));
+        }
         enterRole();
     }
 
@@ -165,24 +176,95 @@ public final class ChainReplica {
         return ReadDecision.SERVE;
     }
 
-    /** A client asks the head to append {@code op} on {@code key}; answered later by a {@link Effect.Reply}. */
+    /**
+     * A strong read of {@code key} at any node of the chain (CRAQ, docs/consistency.md): served from local data
+     * when the key is clean here, else answered by asking the tail for its committed version. A clean key is safe
+     * to answer locally because every write the tail commits passed through this node first: a committed write this
+     * node's data lacks is still pending here, which makes its key dirty.
+     */
+    public ReadDecision strongReadDecision(long nowMs, byte[] key) {
+        if (role.isTail()) {
+            return readDecision(nowMs);
+        }
+        if (configuration.isNone() || !role.isInChain()) {
+            return new ReadDecision.Unavailable(configuration.isNone() ? "this node has no configuration yet"
+                    : "this node is not in the chain of epoch " + configuration.epoch());
+        }
+        if (!holdsLease(nowMs)) {
+            return new ReadDecision.Unavailable("this node holds no valid lease from the master");
+        }
+        if (!upstreamReady || acceptedSeq < readBarrierSeq) {
+            return new ReadDecision.Unavailable("this node is catching up: its log holds " + acceptedSeq + " of "
+                    + readBarrierSeq + (upstreamReady ? "" : ", waiting for its predecessor's link"));
+        }
+        return pending.latest(key) == null ? ReadDecision.SERVE : new ReadDecision.AskTail(configuration.tail());
+    }
+
+    /** The seq through which this node's data is durably committed: what a read at any node reflects. */
+    public long visibleSeq() {
+        return dataCommittedSeq;
+    }
+
+    /** A client asks the head to append {@code op} on {@code key}, acknowledged once committed. */
     public Effects onClientWrite(long nowMs, long requestId, Op op, byte[] key, byte[] value) {
+        return onClientWrite(nowMs, requestId, WriteRequest.of(op, key, value));
+    }
+
+    /**
+     * A client asks the head to append a write; answered later by a {@link Effect.Reply}: once the write's ack
+     * level is met, or at once when it is refused or its precondition fails (then nothing was written).
+     */
+    public Effects onClientWrite(long nowMs, long requestId, WriteRequest request) {
         this.nowMs = nowMs;
-        if (configuration.isNone()) {
-            reply(requestId, new WriteOutcome.Rejected("this node has no configuration yet"));
-        } else if (!role.isHead()) {
-            reply(requestId, new WriteOutcome.NotHead(configuration.head()));
-        } else if (!holdsLease(nowMs)) {
-            reply(requestId, new WriteOutcome.Rejected("the head holds no valid lease from the master"));
-        } else if (acceptedSeq - committedSeq >= limits.pendingWritesMax()) {
-            reply(requestId, new WriteOutcome.Rejected(
-                    "too many writes pending: " + (acceptedSeq - committedSeq) + " uncommitted"));
+        WriteOutcome refusal = refusal(nowMs, request);
+        if (refusal != null) {
+            reply(requestId, refusal);
+            return flush();
+        }
+        LogEntry entry = LogEntry.create(acceptedSeq + 1, configuration.epoch(), request.op(), request.key(),
+                request.value());
+        accept(List.of(entry));
+        Waiter waiter = new Waiter(entry.seq(), requestId, nowMs + limits.writeTimeoutMs());
+        AckLevel level = request.ack().within(configuration.chain().size());
+        if (level.isAll()) {
+            waiters.addLast(waiter);
         } else {
-            LogEntry entry = LogEntry.create(acceptedSeq + 1, configuration.epoch(), op, key, value);
-            accept(List.of(entry));
-            waiters.addLast(new Waiter(entry.seq(), requestId, nowMs + limits.writeTimeoutMs()));
+            durableWaiters.computeIfAbsent(level.nodes(), n -> new ArrayDeque<>()).addLast(waiter);
         }
         return flush();
+    }
+
+    /** Why the head cannot accept {@code request} now, or null when it can. */
+    private WriteOutcome refusal(long nowMs, WriteRequest request) {
+        if (configuration.isNone()) {
+            return new WriteOutcome.Rejected("this node has no configuration yet");
+        }
+        if (!role.isHead()) {
+            return new WriteOutcome.NotHead(configuration.head());
+        }
+        if (!request.ack().isAll() && request.ack().nodes() > configuration.chain().size()) {
+            return new WriteOutcome.Invalid("ack=" + request.ack().wireName() + " asks for more nodes than the chain of "
+                    + "epoch " + configuration.epoch() + " has (" + configuration.chain().size() + ")");
+        }
+        if (!holdsLease(nowMs)) {
+            return new WriteOutcome.Rejected("the head holds no valid lease from the master");
+        }
+        if (acceptedSeq - committedSeq >= limits.pendingWritesMax()) {
+            return new WriteOutcome.Rejected("too many writes pending: " + (acceptedSeq - committedSeq)
+                    + " uncommitted");
+        }
+        long currentSeq = currentVersion(request.key());
+        return request.precondition().holds(currentSeq) ? null : new WriteOutcome.PreconditionFailed(currentSeq);
+    }
+
+    /**
+     * The key's latest version in sequence order, as a precondition sees it (0: no value): its latest entry in
+     * this node's log if one is still pending, else its committed value. At the head every log entry commits
+     * unless the head fails, and then so does every later entry, so conditions checked here hold in any outcome.
+     */
+    private long currentVersion(byte[] key) {
+        PendingKeys.Version version = pending.latest(key);
+        return version != null ? version.visibleSeq() : logReader.committedSeqOf(key);
     }
 
     /**
@@ -202,12 +284,16 @@ public final class ChainReplica {
                     + acceptedSeq + "]");
         }
         appliedSeq = durableSeq;
-        dataCommittedSeq = Math.max(dataCommittedSeq, durableCommittedSeq);
+        if (durableCommittedSeq > dataCommittedSeq) {
+            dataCommittedSeq = durableCommittedSeq;
+            pending.releaseThrough(dataCommittedSeq);
+        }
         if (role.isTail() && logValidated) {
             advanceCommit(Math.min(durableCommittedSeq, appliedSeq), false);
         }
         forward();
         ackUpstream();
+        completeDurableWaiters();
         if (pendingConfiguration != null && persistCount >= pendingConfigurationPersists) {
             ChainConfiguration next = pendingConfiguration;
             pendingConfiguration = null;
@@ -262,11 +348,9 @@ public final class ChainReplica {
     /** Time passes: expire waiting writes, retry the successor link. */
     public Effects onTick(long nowMs) {
         this.nowMs = nowMs;
-        while (!waiters.isEmpty() && waiters.peekFirst().deadlineMs <= nowMs) {
-            Waiter waiter = waiters.removeFirst();
-            reply(waiter.requestId, new WriteOutcome.OutcomeUnknown(waiter.seq,
-                    "not committed within " + limits.writeTimeoutMs() + " ms"));
-        }
+        expireWaiters(waiters, "not committed within " + limits.writeTimeoutMs() + " ms");
+        durableWaiters.forEach((nodes, queue) -> expireWaiters(queue, "not durable at " + nodes + " node(s) within "
+                + limits.writeTimeoutMs() + " ms"));
         connectIfDue();
         return flush();
     }
@@ -306,11 +390,9 @@ public final class ChainReplica {
             upstreamLinkId = NO_LINK;
         }
         if (!role.isHead()) {
-            while (!waiters.isEmpty()) {
-                Waiter waiter = waiters.removeFirst();
-                reply(waiter.requestId, new WriteOutcome.OutcomeUnknown(waiter.seq,
-                        "this node stopped being the head in epoch " + next.epoch()));
-            }
+            String reason = "this node stopped being the head in epoch " + next.epoch();
+            failWaiters(waiters, reason);
+            durableWaiters.values().forEach(queue -> failWaiters(queue, reason));
         }
         enterRole();
         connectNotBeforeMs = nowMs;
@@ -501,6 +583,7 @@ public final class ChainReplica {
             acceptedSeq = afterSeq;
             acceptedEntryEpoch = last == null ? 0 : last.entryEpoch();
             window.reset(afterSeq + 1);
+            pending.truncateAfter(afterSeq);
         }
         appliedSeq = Math.min(appliedSeq, afterSeq);
         logValidated = true;
@@ -538,6 +621,7 @@ public final class ChainReplica {
         advanceCommit(Math.min(ack.committedSeq(), appliedSeq), true);
         forward();
         ackUpstream();
+        completeDurableWaiters();
     }
 
     // ---------------------------------------------------------------- transitions
@@ -546,6 +630,7 @@ public final class ChainReplica {
     private void accept(List<LogEntry> entries) {
         for (LogEntry entry : entries) {
             window.append(entry);
+            pending.add(entry);
         }
         LogEntry last = entries.get(entries.size() - 1);
         acceptedSeq = last.seq();
@@ -570,6 +655,41 @@ public final class ChainReplica {
         while (!waiters.isEmpty() && waiters.peekFirst().seq <= committedSeq) {
             Waiter waiter = waiters.removeFirst();
             reply(waiter.requestId, new WriteOutcome.Committed(waiter.seq));
+        }
+        completeDurableWaiters();
+    }
+
+    /**
+     * Answers writes whose ack level is met: the N-th node of the chain reported the entry durable (by write-ahead
+     * at every hop, so did the N-1 before it), or the entry committed, which makes it durable at every node.
+     */
+    private void completeDurableWaiters() {
+        if (durableWaiters.isEmpty()) {
+            return;
+        }
+        long[] durable = durableVector();
+        for (Map.Entry<Integer, ArrayDeque<Waiter>> level : durableWaiters.entrySet()) {
+            int nodes = level.getKey();
+            long durableSeq = Math.max(committedSeq, nodes <= durable.length ? durable[nodes - 1] : 0);
+            ArrayDeque<Waiter> queue = level.getValue();
+            while (!queue.isEmpty() && queue.peekFirst().seq <= durableSeq) {
+                Waiter waiter = queue.removeFirst();
+                reply(waiter.requestId, new WriteOutcome.Durable(waiter.seq, new AckLevel(nodes)));
+            }
+        }
+    }
+
+    private void expireWaiters(ArrayDeque<Waiter> queue, String reason) {
+        while (!queue.isEmpty() && queue.peekFirst().deadlineMs <= nowMs) {
+            Waiter waiter = queue.removeFirst();
+            reply(waiter.requestId, new WriteOutcome.OutcomeUnknown(waiter.seq, reason));
+        }
+    }
+
+    private void failWaiters(ArrayDeque<Waiter> queue, String reason) {
+        while (!queue.isEmpty()) {
+            Waiter waiter = queue.removeFirst();
+            reply(waiter.requestId, new WriteOutcome.OutcomeUnknown(waiter.seq, reason));
         }
     }
 
@@ -750,7 +870,8 @@ public final class ChainReplica {
         return new ReplicaStatus(selfId, role, configuration.epoch(), acceptedSeq, appliedSeq, committedSeq,
                 configuration.predecessorOf(selfId).map(NodeDescriptor::id).orElse(null),
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
-                upstreamLinkId != NO_LINK, waiters.size(), staleFramesRejected, corruptFramesRejected,
+                upstreamLinkId != NO_LINK,
+                waiters.size() + durableWaiters.values().stream().mapToInt(ArrayDeque::size).sum(), staleFramesRejected, corruptFramesRejected,
                 holdsCommittedEntries(), currentLeaseUntilMs());
     }
 

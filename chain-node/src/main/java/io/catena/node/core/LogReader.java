@@ -11,4 +11,10 @@ public interface LogReader {
 
     /** The entry at {@code seq}, or empty when the log does not hold it (never written, or truncated). */
     Optional<LogEntry> entry(long seq);
+
+    /**
+     * The seq of the write that gave {@code key} its value in committed data, or 0 when data holds no value for it.
+     * Reflects at least every commit reported durable so far.
+     */
+    long committedSeqOf(byte[] key);
 }

@@ -13,6 +13,13 @@ public sealed interface ReadDecision {
     record Redirect(NodeDescriptor tail) implements ReadDecision {
     }
 
+    /**
+     * A strong read at a node where the key is dirty (an entry for it is not yet committed here): the answer is
+     * the tail's committed version, which this node asks {@code tail} for (CRAQ's version query).
+     */
+    record AskTail(NodeDescriptor tail) implements ReadDecision {
+    }
+
     /** The tail, but it cannot answer safely now (no lease, or still catching up). HTTP 503. */
     record Unavailable(String reason) implements ReadDecision {
     }

@@ -9,6 +9,21 @@ public sealed interface WriteOutcome {
     record Committed(long seq) implements WriteOutcome {
     }
 
+    /**
+     * The first {@code ack.nodes()} nodes of the chain hold the entry durably, but it is not known to be committed
+     * (ack levels {@code head} and N below the chain's length). HTTP 200 with the level met.
+     */
+    record Durable(long seq, AckLevel ack) implements WriteOutcome {
+    }
+
+    /** The precondition did not hold: the key's latest version is {@code currentSeq} (0: none). HTTP 412. */
+    record PreconditionFailed(long currentSeq) implements WriteOutcome {
+    }
+
+    /** The request cannot be served as asked, whatever the timing (for example ack=N above the chain length). HTTP 400. */
+    record Invalid(String reason) implements WriteOutcome {
+    }
+
     /** This node is not the head; {@code head} is, in this node's configuration. HTTP 307. */
     record NotHead(NodeDescriptor head) implements WriteOutcome {
     }

@@ -16,6 +16,7 @@ import io.catena.node.core.ReadDecision;
 import io.catena.node.core.ReplicaLimits;
 import io.catena.node.core.ReplicaStatus;
 import io.catena.node.core.WriteOutcome;
+import io.catena.node.core.WriteRequest;
 import io.catena.node.storage.DurabilityListener;
 import io.catena.node.storage.Storage;
 import io.catena.node.storage.StoredState;
@@ -31,6 +32,7 @@ import io.vertx.core.http.HttpServer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,9 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private final Storage storage;
     private final Consumer<Throwable> onFatal;
     private final Map<Long, Promise<WriteOutcome>> pendingWrites = new HashMap<>();
+    /** Reads waiting for this node to commit through their min_seq, lowest seq first. */
+    private final PriorityQueue<SeqWaiter> seqWaiters = new PriorityQueue<>(
+            java.util.Comparator.comparingLong(SeqWaiter::seq));
     private ChainReplica replica;
     private VertxPeerTransport transport;
     private HttpServer httpServer;
@@ -156,12 +161,41 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     // ------------------------------------------------------------ API for the HTTP layer (event loop only)
 
     /** Submits a client write; completes when the replica decides its outcome. */
-    public Future<WriteOutcome> write(Op op, byte[] key, byte[] value) {
+    public Future<WriteOutcome> write(WriteRequest request) {
         long requestId = nextRequestId++;
         Promise<WriteOutcome> promise = Promise.promise();
         pendingWrites.put(requestId, promise);
-        apply(replica.onClientWrite(nowMs(), requestId, op, key, value));
+        apply(replica.onClientWrite(nowMs(), requestId, request));
         return promise.future();
+    }
+
+    /** Whether a strong read of {@code key} may be served here, or must ask the tail, or cannot be served. */
+    public ReadDecision strongReadDecision(byte[] key) {
+        return replica.strongReadDecision(nowMs(), key);
+    }
+
+    /**
+     * Completes with true once this node's data is committed through {@code seq} (at once if it already is), or
+     * with false after {@code waitMs}.
+     */
+    public Future<Boolean> awaitVisible(long seq, long waitMs) {
+        if (replica.visibleSeq() >= seq) {
+            return Future.succeededFuture(true);
+        }
+        Promise<Boolean> promise = Promise.promise();
+        SeqWaiter waiter = new SeqWaiter(seq, promise);
+        seqWaiters.add(waiter);
+        vertx.setTimer(Math.max(1, waitMs), id -> {
+            if (seqWaiters.remove(waiter)) {
+                promise.complete(false);
+            }
+        });
+        return promise.future();
+    }
+
+    /** The seq through which this node's data is committed: what any read here reflects. */
+    public long visibleSeq() {
+        return replica.visibleSeq();
     }
 
     /** Where writes are accepted: empty when here, else the head to redirect to. */
@@ -241,7 +275,18 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
                 promise.complete(reply.outcome());
             }
         }
+        releaseSeqWaiters();
         updateLogContext();
+    }
+
+    private void releaseSeqWaiters() {
+        long visible = replica.visibleSeq();
+        while (!seqWaiters.isEmpty() && seqWaiters.peek().seq() <= visible) {
+            seqWaiters.poll().promise().complete(true);
+        }
+    }
+
+    private record SeqWaiter(long seq, Promise<Boolean> promise) {
     }
 
     private void updateLogContext() {

@@ -31,6 +31,11 @@ public interface Storage extends LogReader, AutoCloseable {
     /** The committed value of a key, or empty when the key has none (never written, or deleted). */
     Optional<StoredValue> get(byte[] key);
 
+    @Override
+    default long committedSeqOf(byte[] key) {
+        return get(key).map(StoredValue::seq).orElse(0L);
+    }
+
     /**
      * Committed pairs in unsigned byte order of their keys: keys that start with {@code prefix} (empty: all) and
      * sort after {@code after} (null: from the first), at most {@code limit}; all from one consistent view.

@@ -27,7 +27,21 @@ class ChainReplicaTest {
     static final long UP = -1;
 
     final Map<Long, LogEntry> durableLog = new HashMap<>();
-    final LogReader reader = seq -> Optional.ofNullable(durableLog.get(seq));
+    long appliedData;
+
+    /** Committed data of the replica under test: key -> seq of its value (entries applied by makeDurable). */
+    final Map<java.nio.ByteBuffer, Long> committedData = new HashMap<>();
+    final LogReader reader = new LogReader() {
+        @Override
+        public Optional<LogEntry> entry(long seq) {
+            return Optional.ofNullable(durableLog.get(seq));
+        }
+
+        @Override
+        public long committedSeqOf(byte[] key) {
+            return committedData.getOrDefault(java.nio.ByteBuffer.wrap(key), 0L);
+        }
+    };
 
     static NodeDescriptor node(String id, int n) {
         return new NodeDescriptor(id, new HostPort("127.0.0.1", 7000 + n), new HostPort("127.0.0.1", 7100 + n));
@@ -73,6 +87,15 @@ class ChainReplicaTest {
             for (LogEntry entry : persist.append()) {
                 durableLog.put(entry.seq(), entry);
                 last = entry.seq();
+            }
+            for (long seq = appliedData + 1; seq <= persist.commitUpTo() && durableLog.containsKey(seq); seq++) {
+                LogEntry entry = durableLog.get(seq);
+                if (entry.op() == Op.PUT) {
+                    committedData.put(java.nio.ByteBuffer.wrap(entry.key()), seq);
+                } else {
+                    committedData.remove(java.nio.ByteBuffer.wrap(entry.key()));
+                }
+                appliedData = seq;
             }
             commit = Math.max(commit, persist.commitUpTo());
         }

@@ -65,11 +65,31 @@ final class ScenarioCluster {
     void boot(Node node) {
         long applied = node.log.isEmpty() ? 0 : node.log.lastKey();
         long epoch = node.log.isEmpty() ? 0 : node.log.lastEntry().getValue().entryEpoch();
-        node.replica = new ChainReplica(node.id, node.storedConfiguration, LIMITS, seq -> Optional.ofNullable(node.log.get(seq)),
-                applied, epoch, node.committedSeq);
+        node.replica = new ChainReplica(node.id, node.storedConfiguration, LIMITS, reader(node), applied, epoch,
+                node.committedSeq);
         node.persistCount = 0;
         node.replica.onLease(nowMs, node.storedConfiguration.epoch(), Long.MAX_VALUE);
         apply(node, node.replica.start(nowMs));
+    }
+
+    /** The node's durable log, and its committed data derived from it (the latest committed entry per key). */
+    static LogReader reader(Node node) {
+        return new LogReader() {
+            @Override
+            public Optional<LogEntry> entry(long seq) {
+                return Optional.ofNullable(node.log.get(seq));
+            }
+
+            @Override
+            public long committedSeqOf(byte[] key) {
+                for (LogEntry entry : node.log.headMap(node.committedSeq, true).descendingMap().values()) {
+                    if (java.util.Arrays.equals(entry.key(), key)) {
+                        return entry.op() == Op.PUT ? entry.seq() : 0;
+                    }
+                }
+                return 0;
+            }
+        };
     }
 
     void apply(Node node, Effects effects) {
