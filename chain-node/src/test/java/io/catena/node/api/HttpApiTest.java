@@ -52,7 +52,8 @@ class HttpApiTest {
                 "node.n1.http", "127.0.0.1:" + port,
                 "node.n1.replication", "127.0.0.1:" + replicationPort,
                 "valueBytesMax", Integer.toString(VALUE_BYTES_MAX),
-                "frameBytesMax", Integer.toString(1 << 20)));
+                "frameBytesMax", Integer.toString(1 << 20),
+                "minSeqWaitMs", "200"));
         NodeSettings settings = NodeSettings.load(source);
         vertx = Vertx.vertx();
         vertx.deployVerticle(new NodeRuntime(settings, new InMemoryStorage("n1"), e -> { }))
@@ -131,6 +132,12 @@ class HttpApiTest {
             }
         }
         return -1;
+    }
+
+    Response request(String method, String path, String header, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return raw(method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + header
+                + "\r\nContent-Length: " + bytes.length + "\r\n\r\n", bytes);
     }
 
     long committedSeq() throws IOException {
@@ -284,5 +291,90 @@ class HttpApiTest {
         JsonObject answer = request("GET", "/kv?limit=1000000", "").json();
 
         assertThat(answer.getInteger("limit")).isEqualTo(1000);
+    }
+
+    @Test
+    void a_write_says_which_ack_level_it_met() throws IOException {
+        JsonObject answer = request("PUT", "/kv/acked?ack=head", "x").json();
+
+        assertThat(answer.getLong("seq")).isPositive();
+        assertThat(answer.getString("ack")).as("a chain of one meets head by committing").isEqualTo("all");
+    }
+
+    @Test
+    void if_none_match_creates_a_key_once_and_then_fails_with_412_and_the_current_seq() throws IOException {
+        Response created = request("PUT", "/kv/once", "If-None-Match: *", "first");
+        assertThat(created.status()).isEqualTo(200);
+
+        Response again = request("PUT", "/kv/once", "If-None-Match: *", "second");
+
+        assertJsonError(again, 412);
+        assertThat(again.json().getLong("currentSeq")).isEqualTo(created.json().getLong("seq"));
+        assertThat(request("GET", "/kv/once", "").text()).isEqualTo("first");
+    }
+
+    @Test
+    void if_match_succeeds_only_against_the_current_seq() throws IOException {
+        long first = request("PUT", "/kv/cas", "1").json().getLong("seq");
+        long second = request("PUT", "/kv/cas", "If-Match: \"" + first + "\"", "2").json().getLong("seq");
+
+        Response stale = request("PUT", "/kv/cas", "If-Match: \"" + first + "\"", "3");
+        Response staleDelete = request("DELETE", "/kv/cas", "If-Match: \"" + first + "\"", "");
+
+        assertJsonError(stale, 412);
+        assertJsonError(staleDelete, 412);
+        assertThat(stale.headers().get("etag")).isEqualTo("\"" + second + "\"");
+        assertThat(request("GET", "/kv/cas", "").text()).isEqualTo("2");
+        assertThat(request("DELETE", "/kv/cas", "If-Match: \"" + second + "\"", "").status()).isEqualTo(200);
+        assertJsonError(request("PUT", "/kv/cas", "If-Match: *", "4"), 412);
+    }
+
+    @Test
+    void bad_ack_levels_and_preconditions_get_400_and_change_nothing() throws IOException {
+        request("PUT", "/kv/guarded", "x");
+        long before = committedSeq();
+        for (String query : new String[] {"ack=0", "ack=99", "ack=2", "ack=-1", "ack=all1", "ack=", "ack=head&ack=all",
+                "acks=all"}) {
+            assertJsonError(request("PUT", "/kv/guarded?" + query, "y"), 400);
+            assertJsonError(request("DELETE", "/kv/guarded?" + query, ""), 400);
+        }
+        for (String header : new String[] {"If-Match: 42", "If-Match: \"abc\"", "If-Match: \"0\"", "If-Match: W/\"1\"",
+                "If-None-Match: \"5\"", "If-Match: *\r\nIf-None-Match: *"}) {
+            assertJsonError(request("PUT", "/kv/guarded", header, "y"), 400);
+        }
+        assertThat(committedSeq()).isEqualTo(before);
+        assertThat(request("GET", "/kv/guarded", "").text()).isEqualTo("x");
+    }
+
+    @Test
+    void bad_read_levels_get_400_json() throws IOException {
+        for (String query : new String[] {"consistency=linearizable", "consistency=any&min_seq=abc",
+                "consistency=any&min_seq=-1", "consistency=strong&min_seq=1", "min_seq=1", "consistency=any&x=1",
+                "consistency=any&consistency=strong"}) {
+            assertJsonError(request("GET", "/kv/a?" + query, ""), 400);
+        }
+    }
+
+    @Test
+    void a_min_seq_read_answers_once_committed_that_far_and_503_with_the_committed_seq_after_the_wait()
+            throws IOException {
+        long seq = request("PUT", "/kv/ryw", "mine").json().getLong("seq");
+
+        Response caughtUp = request("GET", "/kv/ryw?consistency=any&min_seq=" + seq, "");
+        Response ahead = request("GET", "/kv/ryw?consistency=any&min_seq=" + (seq + 1_000_000), "");
+
+        assertThat(caughtUp.text()).isEqualTo("mine");
+        assertJsonError(ahead, 503);
+        assertThat(ahead.json().getLong("committedSeq")).isGreaterThanOrEqualTo(seq);
+    }
+
+    @Test
+    void a_strong_read_at_a_sole_node_is_served_locally() throws IOException {
+        request("PUT", "/kv/strong", "s");
+
+        Response read = request("GET", "/kv/strong?consistency=strong", "");
+
+        assertThat(read.text()).isEqualTo("s");
+        assertThat(read.headers().get("x-catena-read")).isEqualTo("local");
     }
 }

@@ -708,4 +708,192 @@ class ChainReplicaTest {
             assertThat(tail.readDecision(0)).isEqualTo(ReadDecision.SERVE);
         }
     }
+
+    @Nested
+    class AckLevels {
+
+        WriteRequest put(String key, AckLevel ack) {
+            return new WriteRequest(Op.PUT, bytes(key), bytes("v"), ack, Precondition.NONE);
+        }
+
+        @Test
+        void an_ack_head_write_is_answered_once_durable_at_the_head_while_the_rest_of_the_chain_has_nothing() {
+            ChainReplica head = streamingHead();
+
+            Effects effects = makeDurable(head, head.onClientWrite(0, 7, put("a", AckLevel.HEAD)));
+
+            assertThat(effects.replies()).containsExactly(
+                    new Effect.Reply(7, new WriteOutcome.Durable(1, AckLevel.HEAD)));
+            assertThat(head.committedSeq()).isZero();
+        }
+
+        @Test
+        void an_ack_2_write_waits_for_the_second_node_to_report_it_durable() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, put("a", new AckLevel(2))));
+
+            assertThat(head.onFrame(DOWN, new Frame.Ack(1, 0, new long[] {0})).replies()).isEmpty();
+            Effects effects = head.onFrame(DOWN, new Frame.Ack(1, 0, new long[] {1, 0}));
+
+            assertThat(effects.replies()).containsExactly(
+                    new Effect.Reply(7, new WriteOutcome.Durable(1, new AckLevel(2))));
+        }
+
+        @Test
+        void an_ack_level_as_long_as_the_chain_means_committed() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, put("a", new AckLevel(3))));
+
+            assertThat(head.onFrame(DOWN, new Frame.Ack(1, 0, new long[] {1, 1})).replies())
+                    .as("durable at all three but the tail has not committed").isEmpty();
+            Effects effects = head.onFrame(DOWN, new Frame.Ack(1, 1, new long[] {1, 1}));
+
+            assertThat(effects.replies()).containsExactly(new Effect.Reply(7, new WriteOutcome.Committed(1)));
+        }
+
+        @Test
+        void an_ack_level_beyond_the_chain_length_is_refused_without_a_seq() {
+            ChainReplica head = streamingHead();
+
+            Effects effects = head.onClientWrite(0, 7, put("a", new AckLevel(4)));
+
+            assertThat(effects.replies()).singleElement()
+                    .satisfies(r -> assertThat(r.outcome()).isInstanceOf(WriteOutcome.Invalid.class));
+            assertThat(effects.persists()).isEmpty();
+            assertThat(head.status().acceptedSeq()).isZero();
+        }
+
+        @Test
+        void a_commit_answers_waiting_writes_of_every_level() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, put("a", new AckLevel(2))));
+
+            Effects effects = head.onFrame(DOWN, new Frame.Ack(1, 1, new long[] {1}));
+
+            assertThat(effects.replies()).containsExactly(
+                    new Effect.Reply(7, new WriteOutcome.Durable(1, new AckLevel(2))));
+        }
+
+        @Test
+        void an_ack_head_write_not_durable_in_time_has_an_unknown_outcome() {
+            ChainReplica head = streamingHead();
+            head.onClientWrite(0, 7, put("a", AckLevel.HEAD));
+
+            Effects effects = head.onTick(LIMITS.writeTimeoutMs());
+
+            assertThat(effects.replies()).singleElement().satisfies(reply -> assertThat(reply.outcome())
+                    .isInstanceOf(WriteOutcome.OutcomeUnknown.class));
+        }
+    }
+
+    @Nested
+    class ConditionalWrites {
+
+        WriteRequest put(String key, Precondition precondition) {
+            return new WriteRequest(Op.PUT, bytes(key), bytes("v"), AckLevel.ALL, precondition);
+        }
+
+        @Test
+        void if_none_match_fails_against_a_pending_write_of_the_same_key() {
+            ChainReplica head = streamingHead();
+            head.onClientWrite(0, 7, put("a", new Precondition.Absent()));
+
+            Effects effects = head.onClientWrite(0, 8, put("a", new Precondition.Absent()));
+
+            assertThat(effects.replies()).containsExactly(new Effect.Reply(8, new WriteOutcome.PreconditionFailed(1)));
+            assertThat(effects.persists()).isEmpty();
+        }
+
+        @Test
+        void if_match_is_checked_against_the_latest_version_in_sequence_order() {
+            ChainReplica head = streamingHead();
+            head.onClientWrite(0, 7, put("a", Precondition.NONE));
+            head.onClientWrite(0, 8, put("a", new Precondition.VersionIn(new long[] {1})));
+
+            Effects stale = head.onClientWrite(0, 9, put("a", new Precondition.VersionIn(new long[] {1})));
+            Effects current = head.onClientWrite(0, 10, put("a", new Precondition.VersionIn(new long[] {2})));
+
+            assertThat(stale.replies()).containsExactly(new Effect.Reply(9, new WriteOutcome.PreconditionFailed(2)));
+            assertThat(current.persists()).singleElement()
+                    .satisfies(p -> assertThat(p.append().get(0).seq()).isEqualTo(3));
+        }
+
+        @Test
+        void a_committed_value_is_the_version_once_nothing_is_pending() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, put("a", Precondition.NONE)));
+            makeDurable(head, head.onFrame(DOWN, new Frame.Ack(1, 1, new long[] {1, 1})));
+
+            assertThat(head.onClientWrite(0, 8, put("a", new Precondition.Absent())).replies())
+                    .containsExactly(new Effect.Reply(8, new WriteOutcome.PreconditionFailed(1)));
+            assertThat(head.onClientWrite(0, 9, put("a", new Precondition.Present())).persists()).hasSize(1);
+        }
+
+        @Test
+        void a_pending_delete_leaves_the_key_without_a_value() {
+            ChainReplica head = streamingHead();
+            head.onClientWrite(0, 7, put("a", Precondition.NONE));
+            head.onClientWrite(0, 8, new WriteRequest(Op.DELETE, bytes("a"), LogEntry.NO_VALUE, AckLevel.ALL,
+                    Precondition.NONE));
+
+            assertThat(head.onClientWrite(0, 9, put("a", new Precondition.Present())).replies())
+                    .containsExactly(new Effect.Reply(9, new WriteOutcome.PreconditionFailed(0)));
+            assertThat(head.onClientWrite(0, 10, put("a", new Precondition.Absent())).persists()).hasSize(1);
+        }
+    }
+
+    @Nested
+    class StrongReads {
+
+        @Test
+        void a_clean_key_is_served_locally_at_the_head() {
+            ChainReplica head = streamingHead();
+
+            assertThat(head.strongReadDecision(0, bytes("a"))).isEqualTo(ReadDecision.SERVE);
+        }
+
+        @Test
+        void a_dirty_key_is_answered_by_the_tail_until_its_write_is_committed_here() {
+            ChainReplica head = streamingHead();
+            makeDurable(head, head.onClientWrite(0, 7, Op.PUT, bytes("a"), bytes("x")));
+
+            assertThat(head.strongReadDecision(0, bytes("a"))).isEqualTo(new ReadDecision.AskTail(N3));
+            assertThat(head.strongReadDecision(0, bytes("b"))).isEqualTo(ReadDecision.SERVE);
+
+            Effects ack = head.onFrame(DOWN, new Frame.Ack(1, 1, new long[] {1, 1}));
+            assertThat(head.strongReadDecision(0, bytes("a"))).as("committed, but not yet applied to data")
+                    .isEqualTo(new ReadDecision.AskTail(N3));
+            makeDurable(head, ack);
+            assertThat(head.strongReadDecision(0, bytes("a"))).isEqualTo(ReadDecision.SERVE);
+        }
+
+        @Test
+        void a_middle_node_serves_no_strong_read_before_its_log_holds_what_its_predecessor_had() {
+            ChainReplica middle = replica("n2", THREE);
+            middle.start(0);
+            middle.onFrame(UP, new Frame.Hello(1, "n1", 2));
+            middle.onFrame(UP, new Frame.Truncate(1, 0));
+
+            assertThat(middle.strongReadDecision(0, bytes("a"))).isInstanceOf(ReadDecision.Unavailable.class);
+            middle.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+            assertThat(middle.strongReadDecision(0, bytes("zzz"))).isEqualTo(ReadDecision.SERVE);
+        }
+
+        @Test
+        void a_node_without_a_lease_serves_no_strong_read() {
+            ChainReplica head = new ChainReplica("n1", THREE, LIMITS, reader, 0, 0, 0);
+            head.start(0);
+
+            assertThat(head.strongReadDecision(0, bytes("a"))).isInstanceOf(ReadDecision.Unavailable.class);
+        }
+
+        @Test
+        void entries_recovered_uncommitted_from_the_log_make_their_keys_dirty() {
+            durableLog.put(1L, LogEntry.create(1, 1, Op.PUT, bytes("a"), bytes("x")));
+            ChainReplica head = leased(new ChainReplica("n1", THREE, LIMITS, reader, 1, 1, 0));
+            head.start(0);
+
+            assertThat(head.strongReadDecision(0, bytes("a"))).isEqualTo(new ReadDecision.AskTail(N3));
+        }
+    }
 }
