@@ -141,6 +141,21 @@ final class InvariantChecker {
         }
     }
 
+    /** A strong read served from a node's local data: the node is in its chain and holds a lease. */
+    void onServedStrongRead(SimNode node) {
+        servedReads++;
+        if (cluster.variant != Variant.NONE) {
+            return;
+        }
+        if (!node.replica.role().isInChain()) {
+            fail(node.name() + " served a strong read outside the chain");
+        }
+        if (node.localNow() >= node.replica.status().leaseUntilMs()) {
+            fail(node.name() + " served a strong read without a valid lease (it ran out at "
+                    + node.replica.status().leaseUntilMs() + ")");
+        }
+    }
+
     /** At the end: committed entries are still in every log that has them (nothing committed was lost). */
     void checkPermanence() {
         for (SimNode node : cluster.nodes.values()) {

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * A client process: one operation at a time (writes of unique values, deletes, reads), sent to the head or the
- * tail of the latest configuration it knows, following one redirect. Every operation is recorded with its
+ * tail of the latest configuration it knows, following one redirect; half of the reads are strong reads at a
+ * random node of the chain (CRAQ: a dirty key is answered with the tail's committed version, asked over the
+ * network). Every operation is recorded with its
  * invocation and completion time and what the client can honestly say about it:
  * <ul>
  *   <li>a write answered {@code Committed} is OK; {@code Rejected} (nothing was assigned) is FAIL;
@@ -84,8 +86,10 @@ final class SimClient implements SimNetwork.Process {
             write(key, Kind.WRITE, name + "-" + (++sequence));
         } else if (draw < 0.62) {
             write(key, Kind.DELETE, null);
-        } else {
+        } else if (draw < 0.81) {
             read(key);
+        } else {
+            strongRead(key);
         }
     }
 
@@ -180,6 +184,53 @@ final class SimClient implements SimNetwork.Process {
                 done(new Recorded(name, key, Kind.READ, null, invokeMs, sim.now(), Outcome.FAIL, null, 0));
             }
         });
+    }
+
+    private void strongRead(String key) {
+        long invokeMs = sim.now();
+        boolean[] finished = {false};
+        ChainConfiguration configuration = latest();
+        if (configuration.isNone()) {
+            done(new Recorded(name, key, Kind.READ, null, invokeMs, sim.now(), Outcome.FAIL, null, 0));
+            return;
+        }
+        List<NodeDescriptor> chain = configuration.chain();
+        SimNode node = cluster.node(chain.get(sim.random.nextInt(chain.size())).id());
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        cluster.network.datagram(this, node, false, () -> {
+            String[] seen = {null};
+            ReadDecision decision = node.strongRead(keyBytes, value -> seen[0] = text(value));
+            if (decision instanceof ReadDecision.AskTail askTail) {
+                askTail(node, cluster.node(askTail.tail().id()), keyBytes, invokeMs, finished, key);
+                return;
+            }
+            cluster.network.datagram(node, this, false, () -> finishRead(key, invokeMs, finished,
+                    decision instanceof ReadDecision.Serve, seen[0]));
+        });
+        sim.after(READ_TIMEOUT_MS, () -> finishRead(key, invokeMs, finished, false, null));
+    }
+
+    /** CRAQ's version query: the node asks the tail for the committed value and relays it. */
+    private void askTail(SimNode node, SimNode tail, byte[] keyBytes, long invokeMs, boolean[] finished, String key) {
+        cluster.network.datagram(node, tail, false, () -> {
+            String[] seen = {null};
+            ReadDecision decision = tail.read(keyBytes, value -> seen[0] = text(value));
+            cluster.network.datagram(tail, node, false, () -> cluster.network.datagram(node, this, false,
+                    () -> finishRead(key, invokeMs, finished, decision instanceof ReadDecision.Serve, seen[0])));
+        });
+    }
+
+    private void finishRead(String key, long invokeMs, boolean[] finished, boolean served, String value) {
+        if (finished[0]) {
+            return;
+        }
+        finished[0] = true;
+        done(new Recorded(name, key, Kind.READ, null, invokeMs, sim.now(), served ? Outcome.OK : Outcome.FAIL,
+                served ? value : null, 0));
+    }
+
+    private static String text(byte[] value) {
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
     private void sendRead(NodeDescriptor target, String key, long invokeMs, boolean[] finished,

@@ -220,6 +220,22 @@ final class SimNode extends SimProcess implements SimNetwork.StreamListener {
         apply(replica.onClientWrite(localNow(), requestId, op, key, value));
     }
 
+    /**
+     * A strong read at any chain node (CRAQ): the local value when the key is clean here, else the decision to ask
+     * the tail (or why it cannot be served).
+     */
+    ReadDecision strongRead(byte[] key, Consumer<byte[]> value) {
+        ReadDecision decision = replica.strongReadDecision(localNow(), key);
+        if (cluster.variant == Variant.STRONG_READS_IGNORE_DIRTY && decision instanceof ReadDecision.AskTail) {
+            decision = ReadDecision.SERVE;
+        }
+        if (decision instanceof ReadDecision.Serve) {
+            cluster.checker.onServedStrongRead(this);
+            value.accept(storage.data.get(ByteBuffer.wrap(key)));
+        }
+        return decision;
+    }
+
     /** A read of committed data: the value (null when absent), or the decision that prevented it. */
     ReadDecision read(byte[] key, Consumer<byte[]> value) {
         ReadDecision decision = replica.readDecision(localNow());

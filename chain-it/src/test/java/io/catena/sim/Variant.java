@@ -14,5 +14,7 @@ enum Variant {
     /** A restarted master has lost its last configuration's epoch and numbers its next one from the one before. */
     MASTER_REUSES_EPOCH,
     /** Storage reports persists durable as soon as they are submitted, before the fsync. */
-    ACK_BEFORE_DURABLE
+    ACK_BEFORE_DURABLE,
+    /** Strong reads at any node answer from local data even when the key is dirty (CRAQ without the tail query). */
+    STRONG_READS_IGNORE_DIRTY
 }
