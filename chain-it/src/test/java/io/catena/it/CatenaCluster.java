@@ -70,6 +70,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     private final int nodeCount;
     private final Map<String, Proc> processes = new LinkedHashMap<>();
+    private final List<String> extraNodeArgs = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -87,6 +88,13 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     /** A master and nodes n1..n{count}; epoch 1 is formed from all of them, in id order (n1 the head). */
     static CatenaCluster withNodes(int count) {
         return new CatenaCluster(count);
+    }
+
+    /** Gives every node {@code --key value} on top of the harness's settings (call before {@link #start()}). */
+    CatenaCluster withNodeSetting(String key, String value) {
+        extraNodeArgs.add("--" + key);
+        extraNodeArgs.add(value);
+        return this;
     }
 
     // ------------------------------------------------------------ start
@@ -236,6 +244,12 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     HttpResponse<String> get(String hostPort, String key) {
         return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + KeyPath.encode(key))).GET());
+    }
+
+    /** Any request: {@code pathAndQuery} as sent (keys already encoded); a body of null sends none. */
+    HttpResponse<String> request(String hostPort, String method, String pathAndQuery, String body) {
+        return send(HttpRequest.newBuilder(uri(hostPort, pathAndQuery)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
     HttpResponse<String> post(String hostPort, String path, JsonObject body) {
@@ -394,7 +408,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     private List<String> nodeArgs(Proc node) {
         Proc master = proc(MASTER_ID);
-        return List.of("--id", node.id,
+        List<String> args = new ArrayList<>(List.of("--id", node.id,
                 "--http", node.host + ":" + node.httpPort,
                 "--replication", node.host + ":" + node.replicationPort,
                 "--masterHttp", master.host + ":" + master.httpPort,
@@ -403,7 +417,9 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
                 "--dataDir", node.dataDir.toString(),
                 "--reportIntervalMs", Long.toString(REPORT_INTERVAL_MS),
                 "--writeTimeoutMs", Long.toString(WRITE_TIMEOUT_MS),
-                "--syncPolicy", "sync");
+                "--syncPolicy", "sync"));
+        args.addAll(extraNodeArgs);
+        return args;
     }
 
     private void awaitHealthy(String id) {

@@ -267,6 +267,32 @@ final class ChainProcesses implements AfterEachCallback, AutoCloseable {
         }
     }
 
+    /**
+     * Any request: {@code pathAndQuery} as sent (keys already encoded), {@code headers} as name, value pairs. A
+     * body of null sends none.
+     */
+    HttpResponse<String> request(String id, String method, String pathAndQuery, String body, String... headers) {
+        return send(id, builder(id, method, pathAndQuery, body, headers), REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #request}, without waiting: for requests that may wait long; complete or fail the future later. */
+    CompletableFuture<HttpResponse<String>> requestAsync(String id, String method, String pathAndQuery, String body,
+                                                         Duration timeout, String... headers) {
+        return http.sendAsync(builder(id, method, pathAndQuery, body, headers).timeout(timeout).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private HttpRequest.Builder builder(String id, String method, String pathAndQuery, String body,
+                                        String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(id, pathAndQuery)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder;
+    }
+
     private HttpRequest.Builder putRequest(String id, String key, String value) {
         return HttpRequest.newBuilder(uri(id, "/kv/" + KeyPath.encode(key)))
                 .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8))
