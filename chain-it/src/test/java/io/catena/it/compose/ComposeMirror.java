@@ -6,6 +6,8 @@ import io.catena.config.SettingsSource;
 import io.catena.it.JvmProcess;
 import io.catena.it.KeyPath;
 import io.catena.it.compose.ComposeFile.Service;
+import io.catena.master.runtime.MasterMain;
+import io.catena.node.runtime.NodeMain;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,10 +142,12 @@ final class ComposeMirror implements AfterEachCallback, AutoCloseable {
         });
         SettingsSource source = new SettingsSource(Map.of(), catena, Map.of());
         String main = mainClassOf(service);
-        switch (main) {
-            case "io.catena.node.runtime.NodeMain" -> NodeSettings.load(source);
-            case "io.catena.master.runtime.MasterMain" -> MasterSettings.load(source);
-            default -> throw new IllegalStateException(service.name() + " runs " + main + ", neither node nor master");
+        if (main.equals(NodeMain.class.getName())) {
+            NodeSettings.load(source);
+        } else if (main.equals(MasterMain.class.getName())) {
+            MasterSettings.load(source);
+        } else {
+            throw new IllegalStateException(service.name() + " runs " + main + ", neither node nor master");
         }
         Set<String> read = new HashSet<>();
         source.effective().keySet().forEach(key -> read.add(SettingsSource.envName(key)));

@@ -81,9 +81,9 @@ class ComposeMirrorTest {
         assertThat(tailHttp()).isEqualTo(mirror.localAddress(mirror.compose.service("node-2"),
                 mirror.compose.service("node-2").environment().get("CATENA_HTTP")));
         assertThat(readAtTail("after-kill")).isEqualTo("still here");
-        for (String service : List.of("master", "node-1", "node-2", "node-3", "node-4")) {
-            assertThat(mirror.get(hostPortOf(mirror.healthUrl(service)), "/ready").statusCode())
-                    .as("/ready of %s", service).isEqualTo(200);
+        for (Service service : mirror.compose.services()) {
+            assertThat(mirror.get(hostPortOf(mirror.healthUrl(service.name())), "/ready").statusCode())
+                    .as("/ready of %s", service.name()).isEqualTo(200);
         }
     }
 
