@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +31,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * One JVM started by a multi-process test ({@link CatenaCluster}, {@code staticchain.ChainProcesses}): a main class
- * on a classpath, its output (stdout and stderr) appended to a log file. It is only ever signalled by its own pid:
+ * One JVM started by a multi-process test ({@link CatenaCluster}, {@code staticchain.ChainProcesses},
+ * {@code compose.ComposeMirror}): a main class on a classpath, or an executable jar, its output (stdout and stderr) appended to a log file. It is only ever signalled by its own pid:
  * {@link #kill()} ({@code kill -9}), {@link #terminate()} (SIGTERM), {@link #pause()} ({@code kill -STOP}) and
  * {@link #resume()} ({@code kill -CONT}).
  *
@@ -68,12 +70,14 @@ public final class JvmProcess {
         return new Launch(name);
     }
 
-    /** What to start: flags, classpath, main class, arguments, log file. */
+    /** What to start: flags, classpath and main class (or a jar), arguments, environment, log file. */
     public static final class Launch {
         private final String name;
         private final List<String> jvmFlags = new ArrayList<>();
         private String classpath;
         private String mainClass;
+        private Path jar;
+        private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
         private Path logFile;
         private String banner;
@@ -96,6 +100,12 @@ public final class JvmProcess {
 
         public Launch mainClass(Class<?> main) {
             this.mainClass = main.getName();
+            return this;
+        }
+
+        /** Runs {@code java -jar jar} (its manifest names the main class) instead of a classpath and main class. */
+        public Launch jar(Path executableJar) {
+            this.jar = executableJar;
             return this;
         }
 
@@ -123,23 +133,36 @@ public final class JvmProcess {
             return this;
         }
 
-        /** The main class and its arguments, as the process will see them. */
+        /** Sets variables in the process's environment, after {@link #withoutEnv} removed any. */
+        public Launch env(Map<String, String> variables) {
+            env.putAll(variables);
+            return this;
+        }
+
+        /** The main class (or {@code -jar} and the jar) and its arguments, as the process will see them. */
         public List<String> mainAndArgs() {
             List<String> command = new ArrayList<>();
-            command.add(mainClass);
+            if (jar != null) {
+                command.addAll(List.of("-jar", jar.toString()));
+            } else {
+                command.add(mainClass);
+            }
             command.addAll(args);
             return command;
         }
 
         /** Starts the JVM and registers it with the shutdown hook; does not wait for it to be ready. */
         public JvmProcess start() {
-            if (classpath == null || mainClass == null || logFile == null) {
-                throw new IllegalStateException("a JVM for " + name + " needs a classpath, a main class and a log file");
+            if ((jar == null && (classpath == null || mainClass == null)) || logFile == null) {
+                throw new IllegalStateException("a JVM for " + name + " needs a classpath and a main class (or a jar)"
+                        + " and a log file");
             }
             List<String> command = new ArrayList<>();
             command.add(JAVA);
             command.addAll(jvmFlags);
-            command.addAll(List.of("-cp", classpath));
+            if (jar == null) {
+                command.addAll(List.of("-cp", classpath));
+            }
             command.addAll(mainAndArgs());
             try {
                 if (banner != null) {
@@ -152,6 +175,7 @@ public final class JvmProcess {
                 for (String prefix : removedEnvPrefixes) {
                     builder.environment().keySet().removeIf(variable -> variable.startsWith(prefix));
                 }
+                builder.environment().putAll(env);
                 JvmProcess started = new JvmProcess(name, builder.start(), logFile);
                 LIVE.add(started);
                 return started;

@@ -34,6 +34,7 @@ public final class HttpApi {
                 .post("/nodes/report", this::report)
                 .get("/chain", this::chain)
                 .get("/status", this::status)
+                .get("/ready", this::ready)
                 .get("/health", this::health);
     }
 
@@ -82,6 +83,26 @@ public final class HttpApi {
                 .put("active", !runtime.halted()) // a single master is always active (several: a later issue)
                 .put("epoch", runtime.epoch())
                 .put("membershipReady", runtime.membershipReady()));
+    }
+
+    /** 200 only once this master has a configuration and its membership view: it can lead the chain now. */
+    private void ready(HttpServerRequest request, String unused) {
+        long epoch = runtime.epoch();
+        boolean membershipReady = runtime.membershipReady();
+        JsonObject body = new JsonObject().put("id", runtime.settings().id()).put("epoch", epoch)
+                .put("membershipReady", membershipReady);
+        String reason = runtime.halted() ? "this master could not persist its configuration and is stopping"
+                : !membershipReady ? "the membership view is not established yet"
+                : epoch == 0 ? "no configuration yet: waiting for " + runtime.settings().chainLengthMin()
+                        + " nodes to report"
+                : null;
+        if (reason == null) {
+            Responses.json(request.response(), 200, body.put("ready", true));
+            return;
+        }
+        request.response().putHeader("Retry-After", "1");
+        Responses.json(request.response(), 503, body.put("ready", false).put("error", "not_ready")
+                .put("message", reason));
     }
 
     private void health(HttpServerRequest request, String unused) {

@@ -316,6 +316,33 @@ class MasterHttpTest {
         assertThat(nodes).allSatisfy(node -> assertThat(node.lastReply.get().configuration().epoch()).isZero());
     }
 
+    @Test
+    void ready_answers_503_until_the_membership_is_up_and_a_chain_is_formed() {
+        FakeMembership slowJoin = membershipOf(n(1), n(2), n(3)).holdStart();
+        startMaster(slowJoin);
+
+        Response joining = get("/ready");
+        assertThat(joining.status()).isEqualTo(503);
+        assertThat(joining.json().getString("error")).isEqualTo("not_ready");
+        assertThat(joining.json().getString("message")).contains("membership");
+        assertThat(joining.json().getBoolean("ready")).isFalse();
+
+        slowJoin.releaseStart();
+        await().until(() -> get("/status").json().getBoolean("membershipReady"));
+        Response noChain = get("/ready");
+        assertThat(noChain.status()).isEqualTo(503);
+        assertThat(noChain.json().getLong("epoch")).isZero();
+        assertThat(noChain.json().getString("message")).contains("no configuration yet");
+
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        await().until(() -> get("/ready").status() == 200);
+        JsonObject ready = get("/ready").json();
+        assertThat(ready.getBoolean("ready")).isTrue();
+        assertThat(ready.getLong("epoch")).isEqualTo(1);
+        assertThat(ready.getBoolean("membershipReady")).isTrue();
+    }
+
     // ------------------------------------------------------------ harness
 
     FakeNode n(int i) {

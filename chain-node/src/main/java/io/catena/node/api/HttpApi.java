@@ -5,6 +5,7 @@ import io.catena.config.ControlPlaneJson;
 import io.catena.config.HostPort;
 import io.catena.config.NodeDescriptor;
 import io.catena.config.NodeSettings;
+import io.catena.config.Role;
 import io.catena.http.BodyReader;
 import io.catena.http.Responses;
 import io.catena.http.Routes;
@@ -56,6 +57,7 @@ public final class HttpApi {
         this.routes = new Routes()
                 .get("/health", this::health)
                 .get("/status", this::status)
+                .get("/ready", this::ready)
                 .get("/kv", this::scan)
                 .get("/kv/{key}", this::get)
                 .put("/kv/{key}", this::put)
@@ -102,6 +104,24 @@ public final class HttpApi {
                     .put("handshakeResendThrough", link.handshakeResendThrough()));
         }
         Responses.json(request.response(), 200, body);
+    }
+
+    /** 200 only while this node is in a configuration and holds a lease for it: it can play its role now. */
+    private void ready(HttpServerRequest request, String unused) {
+        ReplicaStatus status = runtime.status();
+        long leaseLeftMs = runtime.leaseLeftMs();
+        JsonObject body = new JsonObject().put("id", status.id()).put("role", status.role().wireName())
+                .put("epoch", status.epoch()).put("leaseLeftMs", leaseLeftMs);
+        if (status.role() != Role.OUTSIDE && leaseLeftMs > 0) {
+            Responses.json(request.response(), 200, body.put("ready", true));
+            return;
+        }
+        String reason = status.role() == Role.OUTSIDE
+                ? "this node is in no configuration yet (epoch " + status.epoch() + ")"
+                : "this node holds no valid lease from the master for epoch " + status.epoch();
+        request.response().putHeader("Retry-After", "1");
+        Responses.json(request.response(), 503, body.put("ready", false).put("error", "not_ready")
+                .put("message", reason));
     }
 
     /** {@code GET /kv/{key}?consistency=tail|strong|any&min_seq=S} (docs/consistency.md). */

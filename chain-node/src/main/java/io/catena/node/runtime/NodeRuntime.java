@@ -222,6 +222,13 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         return replica.status();
     }
 
+    /** How much longer this node's lease for its current configuration runs, ms; 0 when it holds none. */
+    public long leaseLeftMs() {
+        long untilMs = replica.status().leaseUntilMs();
+        long nowMs = nowMs();
+        return untilMs > nowMs ? untilMs - nowMs : 0;
+    }
+
     // ------------------------------------------------------------ inputs from transport and storage
 
     @Override

@@ -1,12 +1,17 @@
 package io.catena.node.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.catena.config.ChainConfiguration;
+import io.catena.config.ControlPlaneJson;
 import io.catena.config.NodeSettings;
+import io.catena.config.ReportReply;
 import io.catena.config.SettingsSource;
 import io.catena.node.runtime.NodeRuntime;
 import io.catena.node.storage.InMemoryStorage;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +20,10 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -376,5 +384,82 @@ class HttpApiTest {
 
         assertThat(read.text()).isEqualTo("s");
         assertThat(read.headers().get("x-catena-read")).isEqualTo("local");
+    }
+
+    @Test
+    void ready_answers_200_on_a_node_in_its_configuration_with_a_lease() throws IOException {
+        Response ready = request("GET", "/ready", "");
+
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().getBoolean("ready")).isTrue();
+        assertThat(ready.json().getString("role")).isEqualTo("sole");
+        assertThat(ready.json().getLong("epoch")).isEqualTo(1);
+        assertThat(ready.json().getLong("leaseLeftMs")).isPositive();
+    }
+
+    @Test
+    void ready_answers_503_outside_any_configuration_and_once_the_masters_lease_runs_out() throws Exception {
+        FakeMaster master = new FakeMaster(freePort());
+        vertx.createHttpServer().requestHandler(master::answer).listen(master.port, "127.0.0.1").await();
+        int nodePort = freePort();
+        NodeSettings settings = NodeSettings.load(new SettingsSource(Map.of(), Map.of(), Map.of(
+                "id", "n9",
+                "http", "127.0.0.1:" + nodePort,
+                "replication", "127.0.0.1:" + freePort(),
+                "masterHttp", "127.0.0.1:" + master.port,
+                "hazelcastBind", "127.0.0.1:" + freePort(),
+                "reportIntervalMs", "20")));
+        Vertx nodeVertx = Vertx.vertx();
+        try {
+            nodeVertx.deployVerticle(new NodeRuntime(settings, new InMemoryStorage("n9"), e -> { })).await();
+            await().until(() -> master.reports.get() > 0);
+            Response outside = getAt(nodePort, "/ready");
+            assertJsonError(outside, 503);
+            assertThat(outside.json().getString("error")).isEqualTo("not_ready");
+            assertThat(outside.json().getString("role")).isEqualTo("outside");
+            assertThat(outside.headers().get("retry-after")).isEqualTo("1");
+
+            master.reply.set(new ReportReply(ChainConfiguration.of(1, List.of(settings.self())), 300, "m1"));
+            await().until(() -> getAt(nodePort, "/ready").status() == 200);
+            assertThat(getAt(nodePort, "/ready").json().getString("role")).isEqualTo("sole");
+
+            master.reply.set(new ReportReply(ChainConfiguration.of(1, List.of(settings.self())), 0, "m1"));
+            await().until(() -> getAt(nodePort, "/ready").status() == 503);
+            Response lapsed = getAt(nodePort, "/ready");
+            assertJsonError(lapsed, 503);
+            assertThat(lapsed.json().getString("role")).isEqualTo("sole");
+            assertThat(lapsed.json().getLong("leaseLeftMs")).isZero();
+        } finally {
+            nodeVertx.close().await();
+        }
+    }
+
+    /** Answers every node report with {@link #reply}: no configuration and no lease until a test sets one. */
+    static final class FakeMaster {
+        final int port;
+        final AtomicInteger reports = new AtomicInteger();
+        final AtomicReference<ReportReply> reply = new AtomicReference<>(
+                new ReportReply(ChainConfiguration.NONE, 0, "m1"));
+
+        FakeMaster(int port) {
+            this.port = port;
+        }
+
+        void answer(HttpServerRequest request) {
+            request.body().onSuccess(body -> {
+                reports.incrementAndGet();
+                request.response().putHeader("Content-Type", "application/json")
+                        .end(ControlPlaneJson.toJson(reply.get()).encode());
+            });
+        }
+    }
+
+    Response getAt(int atPort, String path) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", atPort)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return read(socket.getInputStream());
+        }
     }
 }
