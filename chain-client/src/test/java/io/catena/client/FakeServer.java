@@ -19,17 +19,17 @@ import java.util.concurrent.Executors;
  * A scripted HTTP server on 127.0.0.1 standing in for a node or a master: each request gets the next scripted
  * reply for its path prefix (the last one repeats), and every request is recorded.
  */
-final class FakeServer implements AutoCloseable {
+public final class FakeServer implements AutoCloseable {
 
     /** One request as it arrived. */
-    record Request(String method, String uri, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Request(String method, String uri, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
     }
 
-    interface Reply {
+    public interface Reply {
         void send(HttpExchange exchange) throws IOException;
     }
 
@@ -40,7 +40,7 @@ final class FakeServer implements AutoCloseable {
     /** Released at close: replies that never answer wait on it. */
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    FakeServer() {
+    public FakeServer() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -51,7 +51,7 @@ final class FakeServer implements AutoCloseable {
         server.start();
     }
 
-    HostPort address() {
+    public HostPort address() {
         return new HostPort("127.0.0.1", server.getAddress().getPort());
     }
 
@@ -60,21 +60,21 @@ final class FakeServer implements AutoCloseable {
     }
 
     /** Scripts the replies to requests whose path starts with {@code pathPrefix}, in order; the last repeats. */
-    FakeServer on(String pathPrefix, Reply... replies) {
+    public FakeServer on(String pathPrefix, Reply... replies) {
         ConcurrentLinkedDeque<Reply> script = scripts.computeIfAbsent(pathPrefix, p -> new ConcurrentLinkedDeque<>());
         script.addAll(List.of(replies));
         return this;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    List<Request> requestsTo(String pathPrefix) {
+    public List<Request> requestsTo(String pathPrefix) {
         return requests.stream().filter(r -> r.uri().startsWith(pathPrefix)).toList();
     }
 
-    static Reply json(int status, String body) {
+    public static Reply json(int status, String body) {
         return exchange -> {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -87,7 +87,7 @@ final class FakeServer implements AutoCloseable {
         };
     }
 
-    static Reply value(String value, long seq) {
+    public static Reply value(String value, long seq) {
         return exchange -> {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("ETag", "\"" + seq + "\"");
@@ -97,7 +97,7 @@ final class FakeServer implements AutoCloseable {
         };
     }
 
-    static Reply redirect(String location) {
+    public static Reply redirect(String location) {
         return exchange -> {
             exchange.getResponseHeaders().add("Location", location + exchange.getRequestURI());
             byte[] bytes = "{\"error\":\"not_head\",\"message\":\"elsewhere\"}".getBytes(StandardCharsets.UTF_8);
@@ -108,7 +108,7 @@ final class FakeServer implements AutoCloseable {
     }
 
     /** Takes the request and never answers (until the server closes). */
-    Reply silence() {
+    public Reply silence() {
         return exchange -> {
             try {
                 closing.await();
