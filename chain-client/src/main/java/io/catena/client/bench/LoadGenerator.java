@@ -78,8 +78,9 @@ public final class LoadGenerator {
             Window window = new Window(startNs + config.warmup().toNanos(),
                     startNs + config.warmup().toNanos() + config.duration().toNanos());
             CountDownLatch lanesDone = new CountDownLatch(config.connections());
+            SplittableRandom seeds = new SplittableRandom(startNs);
             for (int i = 0; i < config.connections(); i++) {
-                new Lane(i, startNs, window, timer, completions, lanesDone).next();
+                new Lane(i, startNs, seeds.split(), window, timer, completions, lanesDone).next();
             }
             long waitMs = TimeUnit.NANOSECONDS.toMillis(window.endNs - System.nanoTime()) + DRAIN_MS_MAX;
             if (!lanesDone.await(waitMs, TimeUnit.MILLISECONDS)) {
@@ -117,13 +118,14 @@ public final class LoadGenerator {
         final long intervalNs;
         long dueNs;
 
-        Lane(int index, long startNs, Window window, ScheduledExecutorService timer, ExecutorService completions,
-             CountDownLatch done) {
+        /** {@code random} is split from one root: independent streams (seeds a gamma apart would not be). */
+        Lane(int index, long startNs, SplittableRandom random, Window window, ScheduledExecutorService timer,
+             ExecutorService completions, CountDownLatch done) {
             this.window = window;
             this.timer = timer;
             this.completions = completions;
             this.done = done;
-            this.random = new SplittableRandom(startNs + index * 0x9E3779B97F4A7C15L);
+            this.random = random;
             this.value = new byte[config.valueBytes()];
             for (int i = 0; i < value.length; i++) {
                 value[i] = (byte) ('a' + random.nextInt(26));

@@ -88,6 +88,15 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void theReadRatioDecidesTheShareOfReads() throws InterruptedException {
+        BenchResult result = new LoadGenerator(new ScriptedOperations(0, -1, 0),
+                config(8, 4_000, Duration.ofMillis(500), 0.9)).run();
+
+        assertThat(result.ops()).isBetween(1_990L, 2_001L);
+        assertThat((double) result.reads().getTotalCount() / result.ops()).isBetween(0.87, 0.93);
+    }
+
+    @Test
     void failuresAreCountedByCodeAndLeftOutOfTheLatencies() throws InterruptedException {
         LoadGenerator.Operations failing = new LoadGenerator.Operations() {
             @Override
