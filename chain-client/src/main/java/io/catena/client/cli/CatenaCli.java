@@ -83,6 +83,11 @@ public final class CatenaCli implements Runnable {
             return EXIT_USAGE;
         });
         commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
+            if (e instanceof IllegalArgumentException) { // the client's own argument checks: an empty key, ...
+                err.println("catena: " + oneLine(e.getMessage()) + " (see '"
+                        + failed.getCommandSpec().qualifiedName() + " --help')");
+                return EXIT_USAGE;
+            }
             err.println("catena: " + describe(e));
             return EXIT_FAILURE;
         });

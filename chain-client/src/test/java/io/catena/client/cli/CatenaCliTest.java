@@ -100,6 +100,16 @@ class CatenaCliTest {
     }
 
     @Test
+    void anEmptyKeyOrAZeroTimeoutIsAUsageError() {
+        String master = clusterOfOne(json(200, "{\"seq\":1}"));
+
+        assertThat(run("put", "", "v", "--master", master)).isEqualTo(2);
+        assertThat(run("get", "k", "--request-timeout", "0s", "--master", master)).isEqualTo(2);
+        assertThat(err().lines()).hasSize(2).allMatch(line -> line.startsWith("catena: ") && line.contains("--help"));
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
     void benchRefusesAnImpossibleWorkloadAsUsage() {
         assertThat(run("bench", "--connections", "0")).isEqualTo(2);
         assertOneLineOnStderrAndNothingElse();
