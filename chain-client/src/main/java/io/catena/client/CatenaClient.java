@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code GET /status} and the {@code Location} of the 307s it answers. Every operation has an async form
  * (HTTP through {@link HttpClient#sendAsync}, no thread per request) and a blocking one. Thread-safe.
  */
-public final class CatenaClient implements AutoCloseable {
+public final class CatenaClient {
 
     static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
     /** Longer than the node's default writeTimeoutMs (30 s), so a slow write ends in its 504 with a seq. */
@@ -196,11 +196,6 @@ public final class CatenaClient implements AutoCloseable {
     public long epoch() {
         Route route = discovery.current.get();
         return route == null ? -1 : route.epoch();
-    }
-
-    @Override
-    public void close() {
-        // java.net.http's HttpClient has no close() before Java 21; its threads are daemons and end with it
     }
 
     // ------------------------------------------------------------ one operation: attempts, redirects, retries
