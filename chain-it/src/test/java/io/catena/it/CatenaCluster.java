@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Each process runs on exactly the classpath of its own module: the node without the master's classes and
  * the master without the node's (both modules ship a {@code logback.xml}; only one would win on a shared one).
  */
-final class CatenaCluster implements AfterEachCallback, AutoCloseable {
+public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     /** The timings under test: lease 2 s, margin 250 ms, a node silent for 1 s is suspected, reports every 200 ms. */
     static final long LEASE_MS = 2_000;
@@ -86,7 +86,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     /** A master and nodes n1..n{count}; epoch 1 is formed from all of them, in id order (n1 the head). */
-    static CatenaCluster withNodes(int count) {
+    public static CatenaCluster withNodes(int count) {
         return new CatenaCluster(count);
     }
 
@@ -100,7 +100,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     // ------------------------------------------------------------ start
 
     /** Starts the master and every node and waits until the chain of all nodes serves (see class comment). */
-    CatenaCluster start() {
+    public CatenaCluster start() {
         try {
             dir = Files.createTempDirectory("catena-it-");
         } catch (IOException e) {
@@ -142,7 +142,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     /** The node's client address, {@code host:port}. */
-    String httpOf(String id) {
+    public String httpOf(String id) {
         Proc proc = proc(id);
         return proc.host + ":" + proc.httpPort;
     }
@@ -155,7 +155,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         return proc(id).replicationPort;
     }
 
-    String masterHttp() {
+    public String masterHttp() {
         return httpOf(MASTER_ID);
     }
 
@@ -170,12 +170,12 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         return getJson(masterHttp(), "/chain");
     }
 
-    long epoch() {
+    public long epoch() {
         return chain().getLong("epoch");
     }
 
     /** The ids of the master's current chain, head first. */
-    List<String> chainIds() {
+    public List<String> chainIds() {
         return ids(chain());
     }
 
@@ -189,12 +189,12 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     /** The head's client address according to the master. */
-    String headHttp() {
+    public String headHttp() {
         return endOfChain(chain(), true);
     }
 
     /** The tail's client address according to the master. */
-    String tailHttp() {
+    public String tailHttp() {
         return endOfChain(chain(), false);
     }
 
@@ -232,7 +232,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         return put(headHttp(), key, value);
     }
 
-    HttpResponse<String> getAtTail(String key) {
+    public HttpResponse<String> getAtTail(String key) {
         return get(tailHttp(), key);
     }
 
@@ -289,7 +289,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
      * {@code kill -9} (by pid). Returns the {@link System#nanoTime()} just before the signal was sent, after
      * waiting until the process is gone.
      */
-    long kill(String id) {
+    public long kill(String id) {
         JvmProcess process = running(id);
         long signalledNs = System.nanoTime();
         process.kill();
@@ -337,7 +337,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     /** Prints the last lines of every process's log. */
-    void printLogs() {
+    public void printLogs() {
         for (String id : processes.keySet()) {
             System.out.printf("%n===== %s: last %d lines of %s =====%n%s%n", id, LOG_TAIL_LINES,
                     proc(id).logFile, logTail(id, LOG_TAIL_LINES));
@@ -366,7 +366,7 @@ final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     }
 
     /** Removes the temp dir; call after {@link #close()} when the logs are no longer wanted. */
-    void deleteDir() {
+    public void deleteDir() {
         if (dir != null) {
             JvmProcess.deleteRecursively(dir);
         }
