@@ -76,15 +76,39 @@ public record ChainConfiguration(long epoch, List<NodeDescriptor> chain, List<No
         return -1;
     }
 
+    /** The node in the chain or among the learners. */
     public Optional<NodeDescriptor> node(String nodeId) {
+        int index = lineIndexOf(nodeId);
+        return index < 0 ? Optional.empty() : Optional.of(line().get(index));
+    }
+
+    /** The chain followed by the learners: the line entries flow down, head first. */
+    public List<NodeDescriptor> line() {
+        if (learners.isEmpty()) {
+            return chain;
+        }
+        List<NodeDescriptor> line = new java.util.ArrayList<>(chain);
+        line.addAll(learners);
+        return line;
+    }
+
+    private int lineIndexOf(String nodeId) {
         int index = indexOf(nodeId);
-        return index < 0 ? Optional.empty() : Optional.of(chain.get(index));
+        if (index >= 0) {
+            return index;
+        }
+        for (int i = 0; i < learners.size(); i++) {
+            if (learners.get(i).id().equals(nodeId)) {
+                return chain.size() + i;
+            }
+        }
+        return -1;
     }
 
     public Role roleOf(String nodeId) {
         int index = indexOf(nodeId);
         if (index < 0) {
-            return Role.OUTSIDE;
+            return lineIndexOf(nodeId) >= 0 ? Role.LEARNER : Role.OUTSIDE;
         }
         if (chain.size() == 1) {
             return Role.SOLE;
@@ -95,13 +119,16 @@ public record ChainConfiguration(long epoch, List<NodeDescriptor> chain, List<No
         return index == chain.size() - 1 ? Role.TAIL : Role.MIDDLE;
     }
 
+    /** The node entries come from: the one before in the chain; for the first learner, the tail. */
     public Optional<NodeDescriptor> predecessorOf(String nodeId) {
-        int index = indexOf(nodeId);
-        return index <= 0 ? Optional.empty() : Optional.of(chain.get(index - 1));
+        int index = lineIndexOf(nodeId);
+        return index <= 0 ? Optional.empty() : Optional.of(line().get(index - 1));
     }
 
+    /** The node entries go to: the next in the chain; for the tail, the first learner, if any. */
     public Optional<NodeDescriptor> successorOf(String nodeId) {
-        int index = indexOf(nodeId);
-        return index < 0 || index == chain.size() - 1 ? Optional.empty() : Optional.of(chain.get(index + 1));
+        int index = lineIndexOf(nodeId);
+        List<NodeDescriptor> line = line();
+        return index < 0 || index == line.size() - 1 ? Optional.empty() : Optional.of(line.get(index + 1));
     }
 }
