@@ -1,14 +1,11 @@
 package io.catena.http;
 
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,12 +23,6 @@ public final class Routes {
     }
 
     private final List<Route> routes = new ArrayList<>();
-    /**
-     * Connections to close after their current response; requests pipelined behind it are never executed. Weak:
-     * a connection that is gone leaves the set by itself.
-     */
-    private final Set<HttpConnection> closing = Collections.synchronizedSet(Collections.newSetFromMap(
-            new WeakHashMap<>()));
 
     public Routes get(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.GET, pattern, handler);
@@ -105,23 +96,23 @@ public final class Routes {
      * (section 3.2: answer 400). A request with Transfer-Encoding may also have carried a Content-Length, which the
      * decoder drops without a trace (section 6.3: the chunks frame the body); section 6.1 then requires closing the
      * connection after the response, so that a proxy that framed it by the length cannot smuggle a request in:
-     * a request already pipelined behind it is dropped with the connection. Returns true when the request was
-     * answered or dropped.
+     * a request already pipelined behind it is dropped with the connection. A request pipelined behind any
+     * response that closes its connection is dropped likewise. Returns true when the request was answered or
+     * dropped.
      */
     private boolean refuseFraming(HttpServerRequest request) {
-        HttpConnection connection = request.connection();
-        if (closing.contains(connection)) {
-            connection.close();
+        if (Responses.isClosing(request.connection())) {
+            request.connection().close();
             return true;
         }
         if (request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
                 && request.headers().getAll("Host").size() != 1) {
-            Responses.errorAndClose(request.response(), 400, "bad_request",
+            Responses.errorAndClose(request, 400, "bad_request",
                     "an HTTP/1.1 request carries exactly one Host header");
             return true;
         }
-        if (request.headers().contains("Transfer-Encoding") && closing.add(connection)) {
-            request.response().putHeader("Connection", "close").endHandler(v -> connection.close());
+        if (request.headers().contains("Transfer-Encoding")) {
+            Responses.closeAfterResponse(request);
         }
         return false;
     }
