@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Each process runs on exactly the classpath of its own module: the node without the master's classes and
  * the master without the node's (both modules ship a {@code logback.xml}; only one would win on a shared one).
  */
-public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
+public final class CatenaCluster implements AfterEachCallback, AfterAllCallback, AutoCloseable {
 
     /** The timings under test: lease 2 s, margin 250 ms, a node silent for 1 s is suspected, reports every 200 ms. */
     static final long LEASE_MS = 2_000;
@@ -77,6 +78,9 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2))
             .build();
     private Path dir;
+    /** Set by {@link #sharedByClass()}: the processes outlive each test and are ended after the last one. */
+    private boolean sharedByClass;
+    private boolean anyTestFailed;
 
     private CatenaCluster(int nodeCount) {
         if (nodeCount < 1 || nodeCount > 9) {
@@ -94,6 +98,12 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     CatenaCluster withNodeSetting(String key, String value) {
         extraNodeArgs.add("--" + key);
         extraNodeArgs.add(value);
+        return this;
+    }
+
+    /** One cluster for a whole test class: register it as a static field (see the class comment). */
+    public CatenaCluster sharedByClass() {
+        sharedByClass = true;
         return this;
     }
 
@@ -127,7 +137,7 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
      * The chain serves: the head acknowledges a write and the tail serves it. Epoch 1 exists before every node has
      * applied it and been granted a lease; this waits for that.
      */
-    void awaitServing() {
+    public void awaitServing() {
         String key = "cluster-probe-" + System.nanoTime();
         await("the chain acknowledges a write and serves it at the tail").atMost(START_TIMEOUT)
                 .pollInterval(Duration.ofMillis(100))
@@ -137,7 +147,7 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
 
     // ------------------------------------------------------------ topology
 
-    List<String> nodeIds() {
+    public List<String> nodeIds() {
         return processes.keySet().stream().filter(id -> !id.equals(MASTER_ID)).toList();
     }
 
@@ -147,11 +157,11 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         return proc.host + ":" + proc.httpPort;
     }
 
-    String replicationHostOf(String id) {
+    public String replicationHostOf(String id) {
         return proc(id).host;
     }
 
-    int replicationPortOf(String id) {
+    public int replicationPortOf(String id) {
         return proc(id).replicationPort;
     }
 
@@ -166,7 +176,7 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     // ------------------------------------------------------------ the master's view
 
     /** {@code GET /chain} at the master. */
-    JsonObject chain() {
+    public JsonObject chain() {
         return getJson(masterHttp(), "/chain");
     }
 
@@ -224,11 +234,11 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     // ------------------------------------------------------------ HTTP
 
     /** {@code GET /status} at a node or at the master. */
-    JsonObject status(String id) {
+    public JsonObject status(String id) {
         return getJson(httpOf(id), "/status");
     }
 
-    HttpResponse<String> putAtHead(String key, String value) {
+    public HttpResponse<String> putAtHead(String key, String value) {
         return put(headHttp(), key, value);
     }
 
@@ -236,13 +246,13 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         return get(tailHttp(), key);
     }
 
-    HttpResponse<String> put(String hostPort, String key, String value) {
+    public HttpResponse<String> put(String hostPort, String key, String value) {
         return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + KeyPath.encode(key)))
                 .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/octet-stream"));
     }
 
-    HttpResponse<String> get(String hostPort, String key) {
+    public HttpResponse<String> get(String hostPort, String key) {
         return send(HttpRequest.newBuilder(uri(hostPort, "/kv/" + KeyPath.encode(key))).GET());
     }
 
@@ -321,7 +331,7 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    long pid(String id) {
+    public long pid(String id) {
         return running(id).pid();
     }
 
@@ -350,6 +360,21 @@ public final class CatenaCluster implements AfterEachCallback, AutoCloseable {
     @Override
     public void afterEach(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent();
+        if (sharedByClass) {
+            anyTestFailed |= failed;
+            return;
+        }
+        finish(failed);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (sharedByClass) {
+            finish(anyTestFailed || context.getExecutionException().isPresent());
+        }
+    }
+
+    private void finish(boolean failed) {
         if (failed && dir != null) {
             printLogs();
         }

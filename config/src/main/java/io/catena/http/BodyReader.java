@@ -66,7 +66,7 @@ public final class BodyReader {
             // answered below
         }
         refused = true;
-        Responses.errorAndClose(request.response(), 400, "bad_request",
+        Responses.errorAndClose(request, 400, "bad_request",
                 "Content-Length must be a non-negative integer, got '" + header + "'");
         return -2;
     }
@@ -85,8 +85,7 @@ public final class BodyReader {
 
     private void refuse(String why) {
         refused = true;
-        request.response().endHandler(v -> request.connection().close());
-        Responses.errorAndClose(request.response(), 413, tooLargeCode,
+        Responses.errorAndClose(request, 413, tooLargeCode,
                 why + "; at most " + bytesMax + " bytes are accepted (" + limitName + ")");
     }
 }

@@ -48,8 +48,9 @@ public final class Routes {
     }
 
     /**
-     * Serves this table on {@code bind}: no compression, no Nagle; requests the HTTP decoder rejects
-     * (malformed Content-Length, oversized lines) get a JSON error too.
+     * Serves this table on {@code bind}: HTTP/1.1 only (no h2c upgrade, no HTTP/2 prior knowledge), no
+     * compression, no Nagle; requests the HTTP decoder rejects (malformed Content-Length, oversized lines) get a
+     * JSON error too.
      */
     public io.vertx.core.Future<io.vertx.core.http.HttpServer> listen(io.vertx.core.Vertx vertx,
                                                                        io.catena.config.HostPort bind) {
@@ -57,7 +58,8 @@ public final class Routes {
                 .setHost(bind.host())
                 .setPort(bind.port())
                 .setTcpNoDelay(true)
-                .setDecompressionSupported(false);
+                .setDecompressionSupported(false)
+                .setHttp2ClearTextEnabled(false);
         return vertx.createHttpServer(options)
                 .requestHandler(this::dispatch)
                 .invalidRequestHandler(Responses::invalidRequest)
@@ -65,6 +67,9 @@ public final class Routes {
     }
 
     public void dispatch(HttpServerRequest request) {
+        if (refuseFraming(request)) {
+            return;
+        }
         String path = request.path();
         Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {
@@ -84,5 +89,31 @@ public final class Routes {
             Responses.error(request.response(), 405, "method_not_allowed",
                     request.method().name() + " is not allowed on " + path + "; allowed: " + allowed);
         }
+    }
+
+    /**
+     * What the HTTP decoder lets through but RFC 9112 does not: an HTTP/1.1 request without exactly one Host
+     * (section 3.2: answer 400). A request with Transfer-Encoding may also have carried a Content-Length, which the
+     * decoder drops without a trace (section 6.3: the chunks frame the body); section 6.1 then requires closing the
+     * connection after the response, so that a proxy that framed it by the length cannot smuggle a request in:
+     * a request already pipelined behind it is dropped with the connection. A request pipelined behind any
+     * response that closes its connection is dropped likewise. Returns true when the request was answered or
+     * dropped.
+     */
+    private boolean refuseFraming(HttpServerRequest request) {
+        if (Responses.isClosing(request.connection())) {
+            request.connection().close();
+            return true;
+        }
+        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
+                && request.headers().getAll("Host").size() != 1) {
+            Responses.errorAndClose(request, 400, "bad_request",
+                    "an HTTP/1.1 request carries exactly one Host header");
+            return true;
+        }
+        if (request.headers().contains("Transfer-Encoding")) {
+            Responses.closeAfterResponse(request);
+        }
+        return false;
     }
 }

@@ -135,7 +135,7 @@ public final class HttpApi {
             return false;
         }
         request.response().putHeader("Retry-After", "1");
-        Responses.errorAndClose(request.response(), 503, "master_halted",
+        Responses.errorAndClose(request, 503, "master_halted",
                 "this master could not persist its configuration and is stopping");
         return true;
     }

@@ -356,7 +356,7 @@ public final class HttpApi {
     private static byte[] keyOrReject(HttpServerRequest request, String rawKey) {
         Keys.Decoded decoded = Keys.decode(rawKey);
         if (!decoded.isValid()) {
-            Responses.errorAndClose(request.response(), 400, "bad_key", decoded.problem());
+            Responses.errorAndClose(request, 400, "bad_key", decoded.problem());
             return null;
         }
         return decoded.bytes();

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * Turns the raw {@code {key}} path segment into key bytes, or says why it is not a key. A key is the
  * percent-decoded segment: UTF-8 (strictly: no overlong forms, no surrogates), 1..511 bytes, no control
  * characters, and not the dot segments {@code .} or {@code ..}. A {@code /} inside a key must be sent as
- * {@code %2F}.
+ * {@code %2F}, and every byte outside printable ASCII percent-encoded: the HTTP decoder hands over the raw
+ * request line one byte per char, so an unencoded UTF-8 {@code é} would otherwise become the key {@code Ã©}.
  */
 public final class Keys {
 
@@ -40,6 +41,13 @@ public final class Keys {
         }
         if (rawSegment.indexOf('/') >= 0) {
             return Decoded.bad("a key is one path segment; send '/' inside a key as %2F");
+        }
+        for (int i = 0; i < rawSegment.length(); i++) {
+            char c = rawSegment.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return Decoded.bad("byte 0x" + String.format("%02x", (int) c) + " at " + i + " is not printable ASCII;"
+                        + " percent-encode it (UTF-8, e.g. %C3%A9 for é)");
+            }
         }
         byte[] bytes = percentDecode(rawSegment);
         if (bytes == null) {

@@ -24,7 +24,7 @@ class KeysTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "%zz", "%4", "a%", "%C3%28", "%C0%AF", "%ED%A0%80", "%00", "a%0D%0Ab", "%7F",
-            ".", "..", "%2E%2E", "a/b"})
+            ".", "..", "%2E%2E", "a/b", "caf\u00c3\u00a9", "a b", "a\u0001"})
     void malformed_keys_are_refused_with_a_reason(String raw) {
         Keys.Decoded decoded = Keys.decode(raw);
 
