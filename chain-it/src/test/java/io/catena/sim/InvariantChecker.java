@@ -98,7 +98,8 @@ final class InvariantChecker {
     /** Every entry the node counts as committed must be the one entry committed at that seq anywhere. */
     private void checkCommitted(SimNode node) {
         long through = Math.min(node.replica.committedSeq(), node.storage.appliedSeq());
-        long from = checkedThrough.getOrDefault(node.name(), 0L) + 1;
+        // seqs at or before the compaction point came in a snapshot (or were checked before they were compacted)
+        long from = Math.max(checkedThrough.getOrDefault(node.name(), 0L), node.storage.compactedSeq) + 1;
         for (long seq = from; seq <= through; seq++) {
             LogEntry entry = node.storage.log.get(seq);
             if (entry == null) {
@@ -156,11 +157,16 @@ final class InvariantChecker {
         }
     }
 
+    /** The entry committed at {@code seq}, as the first node to count it committed held it; null if none did. */
+    LogEntry committedEntry(long seq) {
+        return committed.get(seq);
+    }
+
     /** At the end: committed entries are still in every log that has them (nothing committed was lost). */
     void checkPermanence() {
         for (SimNode node : cluster.nodes.values()) {
             long through = Math.min(node.storage.committedSeq, node.storage.appliedSeq());
-            for (long seq = 1; seq <= through; seq++) {
+            for (long seq = node.storage.compactedSeq + 1; seq <= through; seq++) {
                 LogEntry known = committed.get(seq);
                 if (known != null && !known.equals(node.storage.log.get(seq))) {
                     fail("committed seq " + seq + " changed at " + node.name());

@@ -24,7 +24,11 @@ import java.util.function.Consumer;
  */
 final class SimNode extends SimProcess implements SimNetwork.StreamListener {
 
-    static final ReplicaLimits LIMITS = new ReplicaLimits(10_000, 64, 64 * 1024, 3_000, 100);
+    /**
+     * A short log retention (40 entries) and small snapshot chunks, so that compaction and snapshot transfers
+     * happen in most runs, under the same faults as everything else.
+     */
+    static final ReplicaLimits LIMITS = new ReplicaLimits(10_000, 64, 64 * 1024, 3_000, 100, 40, 256);
     static final long TICK_MS = 50;
     static final long REPORT_INTERVAL_MS = 200;
 
@@ -69,7 +73,7 @@ final class SimNode extends SimProcess implements SimNetwork.StreamListener {
         flushScheduled = false;
         submittedPersists = 0;
         replica = new ChainReplica(name(), storage.configuration, LIMITS, storage, storage.appliedSeq(),
-                storage.lastEntryEpoch(), storage.committedSeq);
+                storage.lastEntryEpoch(), storage.committedSeq, storage.compactedSeq);
         apply(replica.start(localNow()));
         long mine = incarnation();
         every(TICK_MS, mine, () -> apply(replica.onTick(localNow())));

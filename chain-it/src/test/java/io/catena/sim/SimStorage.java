@@ -5,6 +5,9 @@ import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.LogReader;
 import io.catena.node.core.Op;
+import io.catena.node.core.SnapshotItem;
+import io.catena.node.core.SnapshotSource;
+import io.catena.node.storage.InMemoryStorage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +27,11 @@ final class SimStorage implements LogReader {
     final Map<ByteBuffer, long[]> dataSeq = new HashMap<>();
     final Map<ByteBuffer, byte[]> data = new HashMap<>();
     long committedSeq;
+    /** The log holds nothing at or before compactedSeq (compaction or a snapshot); entryEpoch of that entry. */
+    long compactedSeq;
+    long compactedEntryEpoch;
+    /** A snapshot install began and has not finished: the state is wiped at restart, as LmdbStorage does. */
+    boolean snapshotInProgress;
     ChainConfiguration configuration = ChainConfiguration.NONE;
 
     /** Volatile: lost on crash. */
@@ -32,14 +40,17 @@ final class SimStorage implements LogReader {
     private long durableCount;
 
     long appliedSeq() {
-        return log.isEmpty() ? 0 : log.lastKey();
+        return log.isEmpty() ? compactedSeq : log.lastKey();
     }
 
     long lastEntryEpoch() {
-        return log.isEmpty() ? 0 : log.lastEntry().getValue().entryEpoch();
+        return log.isEmpty() ? compactedEntryEpoch : log.lastEntry().getValue().entryEpoch();
     }
 
     void submit(Effect.Persist persist) {
+        if (persist.snapshot() != null && persist.configuration() != null) {
+            throw new AssertionError("unexpected: a configuration riding on a snapshot part");
+        }
         pending.add(persist);
         submitted++;
     }
@@ -63,9 +74,25 @@ final class SimStorage implements LogReader {
         pending.clear();
         submitted = 0;
         durableCount = 0;
+        if (snapshotInProgress) {
+            log.clear();
+            data.clear();
+            dataSeq.clear();
+            committedSeq = 0;
+            compactedSeq = 0;
+            compactedEntryEpoch = 0;
+            snapshotInProgress = false;
+        }
     }
 
     private void apply(Effect.Persist persist) {
+        if (persist.configuration() != null) {
+            configuration = persist.configuration();
+        }
+        if (persist.snapshot() != null) {
+            installSnapshotPart(persist.snapshot());
+            return;
+        }
         if (persist.truncateAfter() >= 0) {
             if (persist.truncateAfter() < committedSeq) {
                 throw new AssertionError("truncation below the commit point: " + persist.truncateAfter() + " < "
@@ -94,6 +121,57 @@ final class SimStorage implements LogReader {
             }
         }
         committedSeq = Math.max(committedSeq, persist.commitUpTo());
+        if (persist.compactThrough() >= 0) {
+            if (persist.compactThrough() > committedSeq) {
+                throw new AssertionError("compaction through " + persist.compactThrough() + " past the commit point "
+                        + committedSeq);
+            }
+            var compacted = log.headMap(persist.compactThrough(), true);
+            if (!compacted.isEmpty()) {
+                compactedSeq = compacted.lastKey();
+                compactedEntryEpoch = compacted.lastEntry().getValue().entryEpoch();
+                compacted.clear();
+            }
+        }
+    }
+
+    private void installSnapshotPart(Effect.SnapshotPart part) {
+        if (part.first()) {
+            log.clear();
+            data.clear();
+            dataSeq.clear();
+            committedSeq = 0;
+            compactedSeq = 0;
+            compactedEntryEpoch = 0;
+            snapshotInProgress = true;
+        }
+        for (SnapshotItem item : part.items()) {
+            data.put(ByteBuffer.wrap(item.key()), item.value());
+            dataSeq.put(ByteBuffer.wrap(item.key()), new long[] {item.seq()});
+        }
+        if (part.last()) {
+            committedSeq = part.seq();
+            compactedSeq = part.seq();
+            compactedEntryEpoch = part.entryEpoch();
+            snapshotInProgress = false;
+        }
+    }
+
+    /** A copy of the durable data, in unsigned key order, at the durable commit point. */
+    @Override
+    public SnapshotSource openSnapshot() {
+        List<SnapshotItem> items = new ArrayList<>();
+        data.forEach((key, value) -> items.add(new SnapshotItem(bytes(key), dataSeq.get(key)[0], value)));
+        items.sort((a, b) -> java.util.Arrays.compareUnsigned(a.key(), b.key()));
+        LogEntry atSeq = log.get(committedSeq);
+        long entryEpoch = atSeq != null ? atSeq.entryEpoch() : compactedSeq == committedSeq ? compactedEntryEpoch : 0;
+        return new InMemoryStorage.ListSnapshot(committedSeq, entryEpoch, items);
+    }
+
+    private static byte[] bytes(ByteBuffer key) {
+        byte[] bytes = new byte[key.remaining()];
+        key.duplicate().get(bytes);
+        return bytes;
     }
 
     @Override

@@ -78,6 +78,7 @@ final class Simulation {
             checkConverged();
             cluster.checker.checkPermanence();
             checkAcknowledgedWritesPresent();
+            checkFinalData();
             String linearizability = HistoryCheck.check(history);
             if (linearizability != null) {
                 return result(cluster.checker.violation(linearizability).getMessage());
@@ -226,14 +227,45 @@ final class Simulation {
                 throw cluster.checker.violation(node.name() + " is at epoch " + node.replica.configuration().epoch()
                         + ", the master at " + configuration.epoch());
             }
-            if (!node.storage.log.equals(head.storage.log)) {
+            long from = Math.max(node.storage.compactedSeq, head.storage.compactedSeq);
+            if (node.storage.appliedSeq() != head.storage.appliedSeq()
+                    || !node.storage.log.tailMap(from, false).equals(head.storage.log.tailMap(from, false))) {
                 throw cluster.checker.violation("logs differ after healing: " + node.name() + " ends at "
                         + node.storage.appliedSeq() + ", " + head.name() + " at " + head.storage.appliedSeq());
+            }
+            if (!node.storage.data.equals(head.storage.data)) {
+                throw cluster.checker.violation("data differs after healing between " + node.name() + " and "
+                        + head.name() + " at seq " + node.storage.committedSeq);
             }
             if (node.storage.committedSeq != node.storage.appliedSeq()) {
                 throw cluster.checker.violation(node.name() + " committed " + node.storage.committedSeq + " of "
                         + node.storage.appliedSeq());
             }
+        }
+    }
+
+    /**
+     * The final data is what the committed entries say, replayed in seq order: every committed write (and so every
+     * acknowledged one) took effect, whichever nodes compacted or shipped it in a snapshot on the way.
+     */
+    private void checkFinalData() {
+        SimNode any = cluster.nodes.values().iterator().next();
+        Map<java.nio.ByteBuffer, byte[]> expected = new java.util.HashMap<>();
+        for (long seq = 1; seq <= any.storage.committedSeq; seq++) {
+            LogEntry entry = cluster.checker.committedEntry(seq);
+            if (entry == null) {
+                throw cluster.checker.violation("no node was seen committing seq " + seq);
+            }
+            if (entry.op() == Op.PUT) {
+                expected.put(java.nio.ByteBuffer.wrap(entry.key()), entry.value());
+            } else {
+                expected.remove(java.nio.ByteBuffer.wrap(entry.key()));
+            }
+        }
+        if (expected.size() != any.storage.data.size() || !expected.entrySet().stream().allMatch(e ->
+                java.util.Arrays.equals(e.getValue(), any.storage.data.get(e.getKey())))) {
+            throw cluster.checker.violation("final data at " + any.name() + " differs from the committed entries "
+                    + "replayed: " + any.storage.data.size() + " keys, expected " + expected.size());
         }
     }
 
@@ -244,7 +276,7 @@ final class Simulation {
             if (op.kind() == SimClient.Kind.READ || op.outcome() != SimClient.Outcome.OK) {
                 continue;
             }
-            LogEntry entry = any.storage.log.get(op.seq());
+            LogEntry entry = cluster.checker.committedEntry(op.seq());
             String key = entry == null ? null : new String(entry.key(), StandardCharsets.UTF_8);
             boolean matches = entry != null && key.equals(op.key()) && (op.kind() == SimClient.Kind.DELETE
                     ? entry.op() == Op.DELETE

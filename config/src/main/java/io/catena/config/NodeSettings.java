@@ -45,6 +45,11 @@ import java.util.Map;
  *                                 through S before answering 503 (default 1 000)
  * @param ackDefault               the ack level of writes that name none: {@code all} (default), {@code head} or
  *                                 a node count
+ * @param logRetentionEntries      committed entries kept in the log behind the commit point for a successor to
+ *                                 catch up from (default 100 000); older ones are compacted, and a successor
+ *                                 further behind gets a snapshot of the data
+ * @param snapshotChunkBytes       bytes of keys and values per snapshot chunk at most (a single larger pair
+ *                                 travels alone; default 1 MiB; at most frameBytesMax - 4 KiB)
  */
 public record NodeSettings(
         String id,
@@ -71,7 +76,9 @@ public record NodeSettings(
         long reconnectDelayMs,
         int scanLimitMax,
         long minSeqWaitMs,
-        String ackDefault) {
+        String ackDefault,
+        long logRetentionEntries,
+        int snapshotChunkBytes) {
 
     public static final int KEY_BYTES_MAX = 511;
     private static final long MIB = 1L << 20;
@@ -122,6 +129,9 @@ public record NodeSettings(
         int scanLimitMax = source.intValue("scanLimitMax", 1_000, 1, 100_000);
         long minSeqWaitMs = source.longValue("minSeqWaitMs", 1_000, 0, 60_000);
         String ackDefault = source.string("ackDefault", "all");
+        long logRetentionEntries = source.longValue("logRetentionEntries", 100_000, 1, Long.MAX_VALUE / 4);
+        int snapshotChunkBytes = source.intValue("snapshotChunkBytes", Math.min((int) MIB, frameBytesMax - 4096), 1024,
+                64 * (int) MIB);
         if (!ackDefault.matches("all|head|[1-9][0-9]{0,8}")) {
             source.error("ackDefault: must be all, head or a node count >= 1, got '" + ackDefault + "'");
         }
@@ -129,11 +139,16 @@ public record NodeSettings(
             source.error("frameBytesMax (" + frameBytesMax + ") must be at least valueBytesMax + 4096 ("
                     + ((long) valueBytesMax + 4096) + ") so that any accepted value can be replicated");
         }
+        if ((long) snapshotChunkBytes > (long) frameBytesMax - 4096) {
+            source.error("snapshotChunkBytes (" + snapshotChunkBytes + ") must be at most frameBytesMax - 4096 ("
+                    + ((long) frameBytesMax - 4096) + ") so that a chunk fits in one frame");
+        }
         source.throwIfInvalid();
         return new NodeSettings(id, self, configuration, masterHttp, reportIntervalMs, clusterName, hazelcastBind,
                 seeds, httpBind, replicationBind, dataDir, syncPolicy, valueBytesMax,
                 writeTimeoutMs, pendingWritesMax, batchEntriesMax, batchBytesMax, windowEntries, frameBytesMax,
-                lmdbMapBytes, tickIntervalMs, reconnectDelayMs, scanLimitMax, minSeqWaitMs, ackDefault);
+                lmdbMapBytes, tickIntervalMs, reconnectDelayMs, scanLimitMax, minSeqWaitMs, ackDefault,
+                logRetentionEntries, snapshotChunkBytes);
     }
 
     public static NodeSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {

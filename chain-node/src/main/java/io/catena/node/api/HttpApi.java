@@ -49,6 +49,7 @@ public final class HttpApi {
     private final Routes routes;
     private final AckLevel ackDefault;
     private TailQuery tailQuery;
+    private Vertx vertx;
 
     public HttpApi(NodeRuntime runtime, NodeSettings settings) {
         this.runtime = runtime;
@@ -62,10 +63,12 @@ public final class HttpApi {
                 .get("/kv/{key}", this::get)
                 .put("/kv/{key}", this::put)
                 .delete("/kv/{key}", this::delete)
-                .post("/admin/configuration", this::configuration);
+                .post("/admin/configuration", this::configuration)
+                .get("/admin/digest", this::digest);
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
+        this.vertx = vertx;
         tailQuery = new TailQuery(vertx, settings.self().http().host(), TAIL_QUERY_TIMEOUT_MS);
         return routes.listen(vertx, bind);
     }
@@ -92,7 +95,9 @@ public final class HttpApi {
                 .put("upstreamLinked", status.upstreamLinked())
                 .put("staleFramesRejected", status.staleFramesRejected())
                 .put("corruptFramesRejected", status.corruptFramesRejected())
-                .put("caughtUp", status.caughtUp());
+                .put("caughtUp", status.caughtUp())
+                .put("compactedSeq", status.compactedSeq())
+                .put("installingSnapshot", status.installingSnapshot());
         if (status.downstream() != null) {
             ReplicaStatus.Downstream link = status.downstream();
             body.put("downstream", new JsonObject()
@@ -273,10 +278,25 @@ public final class HttpApi {
                     request.getHeader("If-None-Match"), ackDefault);
         } catch (IllegalArgumentException e) {
             boolean header = e.getMessage().startsWith("If-") || e.getMessage().startsWith("give If-");
-            Responses.errorAndClose(request.response(), 400, header ? "bad_precondition" : "bad_query",
+            Responses.errorAndClose(request, 400, header ? "bad_precondition" : "bad_query",
                     e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * {@code GET /admin/digest}: SHA-256 over every committed (key, seq, value) in key order, and the committedSeq
+     * of that view. Nodes with equal seq and digest hold identical data. A full scan: off the event loop.
+     */
+    private void digest(HttpServerRequest request, String unused) {
+        vertx.executeBlocking(runtime::digest, false).onComplete(result -> {
+            if (result.failed()) {
+                Responses.error(request.response(), 503, "unavailable", "digest failed: " + result.cause());
+                return;
+            }
+            Responses.json(request.response(), 200, new JsonObject().put("seq", result.result().seq())
+                    .put("keys", result.result().keys()).put("digest", result.result().sha256()));
+        });
     }
 
     /** The master pushes a new configuration; older or equal epochs are ignored (the answer says which holds). */

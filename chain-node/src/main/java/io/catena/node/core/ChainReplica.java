@@ -55,7 +55,16 @@ public final class ChainReplica {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     /** Writes waiting for durability at the first N nodes (ack level head or N), by N, each in seq order. */
     private final Map<Integer, ArrayDeque<Waiter>> durableWaiters = new TreeMap<>();
-    private final PendingKeys pending = new PendingKeys();
+    private PendingKeys pending = new PendingKeys();
+    /** The log holds no entry at or before this seq (compacted, or replaced by a snapshot). */
+    private long compactedThroughSeq;
+    /** Installing a snapshot from the predecessor (successor side): persist count -> chunk index, in order. */
+    private boolean installingSnapshot;
+    private final ArrayDeque<long[]> snapshotPersists = new ArrayDeque<>();
+    private long snapshotNextIndex;
+    private long snapshotSeq;
+    private long snapshotEntryEpoch;
+    private long snapshotLastPersist = -1;
     private long leaseUntilMs = Long.MIN_VALUE;
     private long leaseEpoch = -1;
     private long previousLeaseUntilMs = Long.MIN_VALUE;
@@ -80,6 +89,13 @@ public final class ChainReplica {
      */
     public ChainReplica(String selfId, ChainConfiguration configuration, ReplicaLimits limits, LogReader logReader,
                         long storedAppliedSeq, long storedEntryEpoch, long storedCommittedSeq) {
+        this(selfId, configuration, limits, logReader, storedAppliedSeq, storedEntryEpoch, storedCommittedSeq, 0);
+    }
+
+    /** @param storedCompactedSeq the log holds no entry at or before this seq (compaction, snapshot) */
+    public ChainReplica(String selfId, ChainConfiguration configuration, ReplicaLimits limits, LogReader logReader,
+                        long storedAppliedSeq, long storedEntryEpoch, long storedCommittedSeq,
+                        long storedCompactedSeq) {
         this.selfId = Objects.requireNonNull(selfId, "selfId");
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -94,6 +110,10 @@ public final class ChainReplica {
         this.committedSeq = storedCommittedSeq;
         this.dataCommittedSeq = storedCommittedSeq;
         this.window = new EntryWindow(storedAppliedSeq + 1);
+        if (storedCompactedSeq > storedCommittedSeq) {
+            throw new IllegalArgumentException("compacted " + storedCompactedSeq + " > committed " + storedCommittedSeq);
+        }
+        this.compactedThroughSeq = storedCompactedSeq;
         for (long seq = storedCommittedSeq + 1; seq <= storedAppliedSeq; seq++) {
             final long missing = seq;
             pending.add(logReader.entry(seq).orElseThrow(
@@ -276,6 +296,9 @@ public final class ChainReplica {
             throw new IllegalStateException("storage reports " + persistCount + " persists durable, only "
                     + persistsIssued + " were issued");
         }
+        if (installingSnapshot) {
+            onSnapshotPartsDurable(persistCount);
+        }
         if (persistCount < truncationPersistCount) {
             return flush();
         }
@@ -288,12 +311,13 @@ public final class ChainReplica {
             dataCommittedSeq = durableCommittedSeq;
             pending.releaseThrough(dataCommittedSeq);
         }
-        if (role.isTail() && logValidated) {
+        if (commitsOnArrival() && logValidated) {
             advanceCommit(Math.min(durableCommittedSeq, appliedSeq), false);
         }
         forward();
         ackUpstream();
         completeDurableWaiters();
+        compactIfDue();
         if (pendingConfiguration != null && persistCount >= pendingConfigurationPersists) {
             ChainConfiguration next = pendingConfiguration;
             pendingConfiguration = null;
@@ -317,7 +341,7 @@ public final class ChainReplica {
     public Effects onLinkDown(long nowMs, long linkId) {
         this.nowMs = nowMs;
         if (downstream != null && downstream.linkId == linkId) {
-            downstream = null;
+            dropDownstream();
             connectNotBeforeMs = nowMs + limits.reconnectDelayMs();
         } else if (upstreamLinkId == linkId) {
             upstreamLinkId = NO_LINK;
@@ -339,6 +363,10 @@ public final class ChainReplica {
             onAck(linkId, ack);
         } else if (frame instanceof Frame.Truncate truncate) {
             onTruncate(linkId, truncate);
+        } else if (frame instanceof Frame.SnapshotChunk chunk) {
+            onSnapshotChunk(linkId, chunk);
+        } else if (frame instanceof Frame.SnapshotAck ack) {
+            onSnapshotAck(linkId, ack);
         } else {
             throw new AssertionError("unknown frame " + frame);
         }
@@ -426,6 +454,13 @@ public final class ChainReplica {
         }
         upstreamLinkId = linkId;
         predecessorCommittedSeq = hello.committedSeq();
+        if (installingSnapshot) {
+            log.warn("a new link from {} interrupts the snapshot install at seq {}; reporting an empty log",
+                    hello.fromId(), snapshotSeq);
+            installingSnapshot = false;
+            snapshotPersists.clear();
+            snapshotLastPersist = -1;
+        }
         sendPosition(linkId);
     }
 
@@ -435,9 +470,13 @@ public final class ChainReplica {
             return;
         }
         long theirs = position.appliedSeq();
-        String divergence = divergence(theirs, position.entryEpochAtApplied());
+        String divergence = divergence(theirs, position.entryEpochAtApplied(), position.committedSeq());
         if (divergence != null) {
             truncateSuccessor(linkId, position, divergence);
+            return;
+        }
+        if (theirs < compactedThroughSeq) {
+            startSnapshot(linkId, theirs);
             return;
         }
         send(linkId, new Frame.Truncate(configuration.epoch(), theirs));
@@ -474,9 +513,9 @@ public final class ChainReplica {
             return;
         }
         LogEntry ours = common == 0 ? null : entryAt(common);
-        if (common > 0 && ours == null) {
-            log.error("successor {} diverged ({}) and our log no longer holds its commit point {}; it needs a "
-                    + "snapshot", downstream.successorId, divergence, common);
+        if (common > 0 && ours == null && common > compactedThroughSeq) {
+            log.error("successor {} diverged ({}) and our log does not hold its commit point {}", downstream.successorId,
+                    divergence, common);
             downstream.state = LinkState.DIVERGED;
             return;
         }
@@ -493,8 +532,12 @@ public final class ChainReplica {
         send(linkId, new Frame.Truncate(configuration.epoch(), common));
     }
 
-    /** Why a successor at {@code theirSeq} (entry epoch {@code theirEpoch}) cannot continue from our log, or null. */
-    private String divergence(long theirSeq, long theirEpoch) {
+    /**
+     * Why a successor at {@code theirSeq} (entry epoch {@code theirEpoch}, committed through
+     * {@code theirCommitted}) cannot continue from our log, or null. A position in our compacted past is
+     * consistent with us when the successor holds nothing uncommitted: committed entries are the same everywhere.
+     */
+    private String divergence(long theirSeq, long theirEpoch, long theirCommitted) {
         if (theirSeq > appliedSeq) {
             return "its log ends at seq " + theirSeq + ", after ours at " + appliedSeq;
         }
@@ -502,8 +545,12 @@ public final class ChainReplica {
             return null;
         }
         LogEntry ours = entryAt(theirSeq);
+        if (ours == null && theirSeq <= compactedThroughSeq) {
+            return theirSeq <= theirCommitted ? null : "its uncommitted entries after seq " + theirCommitted
+                    + " are in our compacted past and cannot be checked";
+        }
         if (ours == null) {
-            return "our log no longer holds seq " + theirSeq + " (a snapshot is needed)";
+            return "our log does not hold seq " + theirSeq;
         }
         if (ours.entryEpoch() != theirEpoch) {
             return "entry " + theirSeq + " has entryEpoch " + theirEpoch + " there, " + ours.entryEpoch() + " here";
@@ -624,6 +671,160 @@ public final class ChainReplica {
         completeDurableWaiters();
     }
 
+    // ---------------------------------------------------------------- snapshots (docs/protocol.md)
+
+    /**
+     * Predecessor side: our log no longer holds the entries after the successor's position, so it gets a
+     * snapshot of our committed data instead, in chunks, at most {@link ReplicaLimits#SNAPSHOT_CHUNKS_IN_FLIGHT_MAX}
+     * ahead of its SnapshotAcks. Compaction stops at the snapshot's seq until the successor streams again, so
+     * that the log still holds everything after it.
+     */
+    private void startSnapshot(long linkId, long theirSeq) {
+        SnapshotSource source = logReader.openSnapshot();
+        downstream.snapshot = source;
+        downstream.snapshotSeq = source.seq();
+        downstream.snapshotNextIndex = 0;
+        downstream.snapshotAckedIndex = -1;
+        downstream.state = LinkState.SNAPSHOT;
+        log.info("link to {}: its log ends at seq {} and ours starts after {}: sending a snapshot at seq {}",
+                downstream.successorId, theirSeq, compactedThroughSeq, source.seq());
+        sendSnapshotChunks();
+    }
+
+    private void sendSnapshotChunks() {
+        while (downstream.snapshot != null && downstream.snapshotNextIndex - downstream.snapshotAckedIndex - 1
+                < ReplicaLimits.SNAPSHOT_CHUNKS_IN_FLIGHT_MAX) {
+            SnapshotSource source = downstream.snapshot;
+            SnapshotSource.Chunk chunk = source.next(limits.snapshotChunkBytes());
+            send(downstream.linkId, new Frame.SnapshotChunk(configuration.epoch(), source.seq(), source.entryEpoch(),
+                    downstream.snapshotNextIndex++, chunk.last(), chunk.items()));
+            if (chunk.last()) {
+                source.close();
+                downstream.snapshot = null;
+                downstream.state = LinkState.HELLO_SENT; // the successor reports its Position once installed
+            }
+        }
+    }
+
+    private void onSnapshotAck(long linkId, Frame.SnapshotAck ack) {
+        if (downstream == null || downstream.linkId != linkId || downstream.snapshotSeq < 0
+                || ack.index() >= downstream.snapshotNextIndex) {
+            protocolViolation(linkId, "unexpected SnapshotAck " + ack.index());
+            return;
+        }
+        downstream.snapshotAckedIndex = Math.max(downstream.snapshotAckedIndex, ack.index());
+        sendSnapshotChunks();
+    }
+
+    /**
+     * Successor side: a part of a snapshot. Part 0 discards our log and data (in storage, with the part's
+     * persist; here, at once: positions start from nothing); parts must come in order; once the last part is
+     * durable we hold the predecessor's committed data at its seq and report our Position again.
+     */
+    private void onSnapshotChunk(long linkId, Frame.SnapshotChunk chunk) {
+        if (linkId != upstreamLinkId) {
+            protocolViolation(linkId, "SnapshotChunk before Hello");
+            return;
+        }
+        if (chunk.index() == 0) {
+            if (chunk.snapshotSeq() < committedSeq) {
+                corruptFramesRejected++;
+                log.error("refused a snapshot at seq {}: this node has committed through {}", chunk.snapshotSeq(),
+                        committedSeq);
+                out.add(new Effect.Close(linkId, "snapshot behind our commit point"));
+                upstreamLinkId = NO_LINK;
+                return;
+            }
+            beginSnapshotInstall(chunk);
+        } else if (!installingSnapshot || chunk.index() != snapshotNextIndex || chunk.snapshotSeq() != snapshotSeq) {
+            protocolViolation(linkId, "snapshot chunk " + chunk.index() + " at seq " + chunk.snapshotSeq()
+                    + " out of order");
+            return;
+        }
+        persist(Effect.Persist.snapshot(new Effect.SnapshotPart(chunk.snapshotSeq(), chunk.entryEpoch(),
+                chunk.index() == 0, chunk.last(), chunk.items())));
+        if (chunk.index() == 0) {
+            truncationPersistCount = persistsIssued; // reports of persists before the snapshot are stale
+        }
+        snapshotPersists.addLast(new long[] {persistsIssued, chunk.index()});
+        snapshotNextIndex = chunk.index() + 1;
+        if (chunk.last()) {
+            snapshotLastPersist = persistsIssued;
+        }
+    }
+
+    private void beginSnapshotInstall(Frame.SnapshotChunk chunk) {
+        log.warn("installing a snapshot at seq {} from the predecessor: discarding this node's log (through {}) "
+                + "and data", chunk.snapshotSeq(), acceptedSeq);
+        closeDownstream("installing a snapshot");
+        String reason = "this node is installing a snapshot";
+        failWaiters(waiters, reason);
+        durableWaiters.values().forEach(queue -> failWaiters(queue, reason));
+        installingSnapshot = true;
+        snapshotSeq = chunk.snapshotSeq();
+        snapshotEntryEpoch = chunk.entryEpoch();
+        snapshotPersists.clear();
+        snapshotLastPersist = -1;
+        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = 0;
+        acceptedEntryEpoch = 0;
+        compactedThroughSeq = 0;
+        readBarrierSeq = 0;
+        logValidated = false;
+        upstreamReady = false;
+        window.reset(1);
+        pending = new PendingKeys();
+    }
+
+    /** Acks durable snapshot parts; after the last one, takes the snapshot's position and reports it. */
+    private void onSnapshotPartsDurable(long persistCount) {
+        long ackIndex = -1;
+        while (!snapshotPersists.isEmpty() && snapshotPersists.peekFirst()[0] <= persistCount) {
+            ackIndex = snapshotPersists.removeFirst()[1];
+        }
+        if (ackIndex >= 0 && upstreamLinkId != NO_LINK) {
+            send(upstreamLinkId, new Frame.SnapshotAck(configuration.epoch(), ackIndex));
+        }
+        if (snapshotLastPersist < 0 || persistCount < snapshotLastPersist) {
+            return;
+        }
+        installingSnapshot = false;
+        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = snapshotSeq;
+        acceptedEntryEpoch = snapshotEntryEpoch;
+        compactedThroughSeq = snapshotSeq;
+        window.reset(snapshotSeq + 1);
+        truncationPersistCount = snapshotLastPersist;
+        snapshotLastPersist = -1;
+        log.info("installed the snapshot at seq {}; reporting the new position to the predecessor", snapshotSeq);
+        if (upstreamLinkId != NO_LINK) {
+            sendPosition(upstreamLinkId);
+        }
+    }
+
+    /**
+     * Deletes committed log entries more than {@link ReplicaLimits#logRetentionEntries} behind the commit point,
+     * never any a successor may still need: past the successor's durable seq while streaming, past the snapshot's
+     * seq while one is being sent, anything during a handshake. A successor that is away loses nothing it needs:
+     * it gets a snapshot when it comes back.
+     */
+    private void compactIfDue() {
+        long target = Math.min(dataCommittedSeq - limits.logRetentionEntries(), compactionHoldSeq());
+        long batch = Math.max(1, limits.logRetentionEntries() / 4);
+        if (target - compactedThroughSeq >= batch) {
+            persist(Effect.Persist.compaction(committedSeq, target));
+            compactedThroughSeq = target;
+        }
+    }
+
+    private long compactionHoldSeq() {
+        if (downstream == null || downstream.state == LinkState.CONNECTING || downstream.state == LinkState.DIVERGED) {
+            return Long.MAX_VALUE;
+        }
+        if (downstream.snapshotSeq >= 0 && downstream.state != LinkState.STREAMING) {
+            return downstream.snapshotSeq;
+        }
+        return downstream.state == LinkState.STREAMING ? downstream.successorDurableSeq : compactedThroughSeq;
+    }
+
     // ---------------------------------------------------------------- transitions
 
     /** Hands new entries to storage; the tail commits them in the same persist. */
@@ -635,7 +836,7 @@ public final class ChainReplica {
         LogEntry last = entries.get(entries.size() - 1);
         acceptedSeq = last.seq();
         acceptedEntryEpoch = last.entryEpoch();
-        persist(new Effect.Persist(entries, role.isTail() && logValidated ? acceptedSeq : committedSeq));
+        persist(new Effect.Persist(entries, commitsOnArrival() && logValidated ? acceptedSeq : committedSeq));
     }
 
     /**
@@ -695,9 +896,17 @@ public final class ChainReplica {
 
     /** At the tail, whatever is in the log is committed: the tail's append is the commit. */
     private void commitLocallyIfTail() {
-        if (role.isTail() && logValidated && acceptedSeq > committedSeq) {
+        if (commitsOnArrival() && logValidated && acceptedSeq > committedSeq) {
             persist(new Effect.Persist(List.of(), acceptedSeq));
         }
+    }
+
+    /**
+     * The tail commits what it appends; a learner only ever receives entries the tail (or the learner before
+     * it) has, which are committed, so it applies them on arrival too. Neither waits for acks.
+     */
+    private boolean commitsOnArrival() {
+        return role.isTail() || role == Role.LEARNER;
     }
 
     /** Sends durable entries the successor lacks, within the replication window. */
@@ -712,10 +921,11 @@ public final class ChainReplica {
             for (long seq = downstream.sentSeq + 1; seq <= limitSeq; seq++) {
                 LogEntry entry = entryAt(seq);
                 if (entry == null) {
-                    log.error("cannot forward seq {} to {}: not in the log (a snapshot is needed)", seq,
-                            downstream.successorId);
-                    downstream.state = LinkState.DIVERGED;
-                    break;
+                    log.warn("cannot forward seq {} to {}: compacted from the log; re-opening the link (the "
+                            + "handshake sends a snapshot)", seq, downstream.successorId);
+                    closeDownstream("seq " + seq + " was compacted");
+                    connectNotBeforeMs = nowMs + limits.reconnectDelayMs();
+                    return;
                 }
                 if (!batch.isEmpty() && bytes + entry.sizeBytes() > limits.frameBytesMax()) {
                     break;
@@ -770,8 +980,16 @@ public final class ChainReplica {
     private void closeDownstream(String reason) {
         if (downstream != null) {
             out.add(new Effect.Close(downstream.linkId, reason));
-            downstream = null;
+            dropDownstream();
         }
+    }
+
+    /** Forgets the successor link, releasing a snapshot it was reading. */
+    private void dropDownstream() {
+        if (downstream != null && downstream.snapshot != null) {
+            downstream.snapshot.close();
+        }
+        downstream = null;
     }
 
     /**
@@ -802,7 +1020,7 @@ public final class ChainReplica {
 
     private void forgetLink(long linkId) {
         if (downstream != null && downstream.linkId == linkId) {
-            downstream = null;
+            dropDownstream();
             connectNotBeforeMs = nowMs + limits.reconnectDelayMs();
         } else if (upstreamLinkId == linkId) {
             upstreamLinkId = NO_LINK;
@@ -872,7 +1090,7 @@ public final class ChainReplica {
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
                 upstreamLinkId != NO_LINK,
                 waiters.size() + durableWaiters.values().stream().mapToInt(ArrayDeque::size).sum(), staleFramesRejected, corruptFramesRejected,
-                holdsCommittedEntries(), currentLeaseUntilMs());
+                holdsCommittedEntries(), currentLeaseUntilMs(), compactedThroughSeq, installingSnapshot);
     }
 
     private static List<String> ids(List<NodeDescriptor> nodes) {
@@ -881,7 +1099,7 @@ public final class ChainReplica {
 
     // ---------------------------------------------------------------- state records
 
-    private enum LinkState { CONNECTING, HELLO_SENT, STREAMING, DIVERGED }
+    private enum LinkState { CONNECTING, HELLO_SENT, SNAPSHOT, STREAMING, DIVERGED }
 
     private static final class DownstreamLink {
         final long linkId;
@@ -892,6 +1110,11 @@ public final class ChainReplica {
         long[] durableBelow = new long[0];
         long handshakePosition = -1;
         long handshakeResendThrough = -1;
+        /** The snapshot being sent (state SNAPSHOT), its next chunk and the last chunk the successor acked. */
+        SnapshotSource snapshot;
+        long snapshotSeq = -1;
+        long snapshotNextIndex;
+        long snapshotAckedIndex = -1;
 
         DownstreamLink(long linkId, String successorId) {
             this.linkId = linkId;

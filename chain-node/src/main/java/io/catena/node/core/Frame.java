@@ -104,4 +104,24 @@ public sealed interface Frame {
                     + "]";
         }
     }
+
+    /**
+     * pred -> succ: part {@code index} (0, 1, ...) of a snapshot of the predecessor's committed data at
+     * {@code snapshotSeq}, whose entry has {@code entryEpoch}. Sent when the predecessor's log no longer holds the
+     * entries after the successor's position; part 0 makes the successor discard its log and data, the
+     * {@code last} part completes it, and the successor then reports its new Position.
+     */
+    record SnapshotChunk(long epoch, long snapshotSeq, long entryEpoch, long index, boolean last,
+                         List<SnapshotItem> items) implements Frame {
+        public SnapshotChunk {
+            items = List.copyOf(items);
+            if (index < 0 || snapshotSeq < 0) {
+                throw new IllegalArgumentException("snapshot chunk " + index + " at seq " + snapshotSeq);
+            }
+        }
+    }
+
+    /** succ -> pred: snapshot parts through {@code index} are durable here (flow control for the sender). */
+    record SnapshotAck(long epoch, long index) implements Frame {
+    }
 }

@@ -17,4 +17,7 @@ public interface LogReader {
      * Reflects at least every commit reported durable so far.
      */
     long committedSeqOf(byte[] key);
+
+    /** Opens a consistent view of committed data for a snapshot; the caller closes it. */
+    SnapshotSource openSnapshot();
 }

@@ -14,16 +14,19 @@ import io.catena.config.Role;
  * @param corruptFramesRejected frames refused because an entry failed its CRC32C or broke the sequence
  * @param caughtUp     this node holds every committed entry of its configuration (see NodeReport)
  * @param leaseUntilMs when the lease from the master runs out, on this node's clock
+ * @param compactedSeq the log holds no entry at or before this seq (compaction or a snapshot)
+ * @param installingSnapshot a snapshot from the predecessor is being installed
  */
 public record ReplicaStatus(String id, Role role, long epoch, long acceptedSeq, long appliedSeq,
                             long committedSeq, String predecessor, String successor, Downstream downstream,
                             boolean upstreamLinked, int waitingWrites, long staleFramesRejected,
-                            long corruptFramesRejected, boolean caughtUp, long leaseUntilMs) {
+                            long corruptFramesRejected, boolean caughtUp, long leaseUntilMs,
+                            long compactedSeq, boolean installingSnapshot) {
 
     /**
      * The successor link.
      *
-     * @param state              connecting, hello_sent, streaming or diverged
+     * @param state              connecting, hello_sent, snapshot, streaming or diverged
      * @param sentSeq            highest seq sent on this link
      * @param successorDurableSeq highest seq the successor reported durable
      * @param handshakePosition  the successor's Position at the last handshake (-1 before any)

@@ -58,6 +58,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private HttpServer httpServer;
     private ControlPlaneClient controlPlane;
     private NodeMembership membership;
+    private Future<Void> membershipStarted = Future.succeededFuture();
     private HostPort masterHttp;
     private long nextRequestId = 1;
     private long tickTimer = -1;
@@ -78,7 +79,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         StoredState stored = storage.recovered();
         ChainConfiguration configuration = settings.isStatic() ? settings.configuration() : stored.configuration();
         replica = new ChainReplica(settings.id(), configuration, limits(settings), storage,
-                stored.appliedSeq(), stored.lastEntryEpoch(), stored.committedSeq());
+                stored.appliedSeq(), stored.lastEntryEpoch(), stored.committedSeq(), stored.compactedSeq());
         log.info("recovered log through seq {} (entry epoch {}), committed through {}", stored.appliedSeq(),
                 stored.lastEntryEpoch(), stored.committedSeq());
         storage.setDurabilityListener(this);
@@ -115,7 +116,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
                 masterHttp = master;
             }
         }));
-        vertx.executeBlocking(() -> {
+        membershipStarted = vertx.<Void>executeBlocking(() -> {
             membership.start();
             return null;
         }, false).onFailure(e -> log.error("could not join the membership cluster; reporting to {} only",
@@ -147,10 +148,13 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         if (controlPlane != null) {
             controlPlane.stop();
         }
-        Future<Void> leave = membership == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-            membership.close();
-            return null;
-        });
+        // Leave only once joining has finished: a join still running when Vert.x closes would complete on a dead
+        // event loop.
+        Future<Void> leave = membership == null ? Future.succeededFuture()
+                : membershipStarted.transform(joined -> vertx.executeBlocking(() -> {
+                    membership.close();
+                    return null;
+                }));
         Future<Void> http = httpServer == null ? Future.succeededFuture() : httpServer.close();
         return http.compose(v -> transport.shutdown()).eventually(() -> leave).eventually(() -> {
             storage.close();
@@ -220,6 +224,11 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
 
     public ReplicaStatus status() {
         return replica.status();
+    }
+
+    /** A digest of the committed data, from one consistent view (runs on the caller's thread: a full scan). */
+    public io.catena.node.storage.DataDigest digest() {
+        return storage.digest();
     }
 
     /** How much longer this node's lease for its current configuration runs, ms; 0 when it holds none. */
@@ -310,6 +319,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
 
     static ReplicaLimits limits(NodeSettings settings) {
         return new ReplicaLimits(settings.pendingWritesMax(), settings.replicationWindowEntries(),
-                settings.frameBytesMax() - 1024, settings.writeTimeoutMs(), settings.reconnectDelayMs());
+                settings.frameBytesMax() - 1024, settings.writeTimeoutMs(), settings.reconnectDelayMs(),
+                settings.logRetentionEntries(), settings.snapshotChunkBytes());
     }
 }

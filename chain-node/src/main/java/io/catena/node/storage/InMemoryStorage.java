@@ -33,11 +33,18 @@ public final class InMemoryStorage implements Storage {
         final TreeMap<Long, LogEntry> log = new TreeMap<>();
         final TreeMap<byte[], StoredValue> data = new TreeMap<>(Arrays::compareUnsigned);
         long committedSeq;
+        /** The last seq removed from the log by compaction or a snapshot, and its entryEpoch. */
+        long compactedSeq;
+        long compactedEntryEpoch;
         /** {@link EntryEncoding#encodeConfiguration}, or null before the first configuration. */
         byte[] configuration;
 
         long appliedSeq() {
-            return log.isEmpty() ? 0 : log.lastKey();
+            return log.isEmpty() ? compactedSeq : log.lastKey();
+        }
+
+        long lastEntryEpoch() {
+            return log.isEmpty() ? compactedEntryEpoch : log.lastEntry().getValue().entryEpoch();
         }
     }
 
@@ -65,11 +72,10 @@ public final class InMemoryStorage implements Storage {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.durable = durable;
         synchronized (durable) {
-            long applied = durable.appliedSeq();
-            long lastEntryEpoch = applied == 0 ? 0 : durable.log.get(applied).entryEpoch();
             ChainConfiguration configuration = durable.configuration == null ? ChainConfiguration.NONE
                     : EntryEncoding.decodeConfiguration(durable.configuration);
-            this.recovered = new StoredState(applied, lastEntryEpoch, durable.committedSeq, configuration);
+            this.recovered = new StoredState(durable.appliedSeq(), durable.lastEntryEpoch(), durable.committedSeq,
+                    configuration, durable.compactedSeq);
         }
     }
 
@@ -116,6 +122,15 @@ public final class InMemoryStorage implements Storage {
 
     /** The checks LmdbStorage's writer makes, made before anything changes. */
     private void validate(Effect.Persist persist) {
+        if (persist.snapshot() != null) {
+            for (var item : persist.snapshot().items()) {
+                if (item.key().length == 0 || item.key().length > LmdbStorage.KEY_BYTES_MAX) {
+                    throw new IllegalStateException("node " + nodeId + ": snapshot key of " + item.key().length
+                            + " bytes");
+                }
+            }
+            return;
+        }
         long applied = durable.appliedSeq();
         if (persist.truncateAfter() >= 0) {
             LmdbStorage.checkTruncation(nodeId, persist.truncateAfter(), applied, durable.committedSeq);
@@ -136,9 +151,22 @@ public final class InMemoryStorage implements Storage {
             throw new IllegalStateException("node " + nodeId + ": commitUpTo " + persist.commitUpTo()
                     + " passes the last appended seq " + applied);
         }
+        long committed = Math.max(durable.committedSeq, persist.commitUpTo());
+        if (persist.compactThrough() > committed) {
+            throw new IllegalStateException("node " + nodeId + ": compacting the log through seq "
+                    + persist.compactThrough() + " would delete entries not yet committed (committedSeq "
+                    + committed + ")");
+        }
     }
 
     private void apply(Effect.Persist persist) {
+        if (persist.snapshot() != null) {
+            installSnapshotPart(persist.snapshot());
+            if (persist.configuration() != null) {
+                durable.configuration = EntryEncoding.encodeConfiguration(persist.configuration());
+            }
+            return;
+        }
         if (persist.truncateAfter() >= 0) {
             durable.log.tailMap(persist.truncateAfter(), false).clear();
         }
@@ -157,6 +185,98 @@ public final class InMemoryStorage implements Storage {
             }
         }
         durable.committedSeq = Math.max(durable.committedSeq, persist.commitUpTo());
+        if (persist.compactThrough() >= 0) {
+            var compacted = durable.log.headMap(persist.compactThrough(), true);
+            if (!compacted.isEmpty()) {
+                durable.compactedSeq = compacted.lastKey();
+                durable.compactedEntryEpoch = compacted.lastEntry().getValue().entryEpoch();
+                compacted.clear();
+            }
+        }
+    }
+
+    private void installSnapshotPart(Effect.SnapshotPart part) {
+        if (part.first()) {
+            durable.log.clear();
+            durable.data.clear();
+            durable.committedSeq = 0;
+            durable.compactedSeq = 0;
+            durable.compactedEntryEpoch = 0;
+        }
+        for (var item : part.items()) {
+            durable.data.put(item.key(), new StoredValue(item.seq(), item.value()));
+        }
+        if (part.last()) {
+            durable.committedSeq = part.seq();
+            durable.compactedSeq = part.seq();
+            durable.compactedEntryEpoch = part.entryEpoch();
+        }
+    }
+
+    @Override
+    public io.catena.node.core.SnapshotSource openSnapshot() {
+        synchronized (durable) {
+            requireOpen();
+            long seq = durable.committedSeq;
+            LogEntry atSeq = durable.log.get(seq);
+            long entryEpoch = atSeq != null ? atSeq.entryEpoch()
+                    : durable.compactedSeq == seq ? durable.compactedEntryEpoch : 0;
+            List<io.catena.node.core.SnapshotItem> items = new ArrayList<>();
+            durable.data.forEach((key, value) -> items.add(
+                    new io.catena.node.core.SnapshotItem(key.clone(), value.seq(), value.value())));
+            return new ListSnapshot(seq, entryEpoch, items);
+        }
+    }
+
+    @Override
+    public DataDigest digest() {
+        synchronized (durable) {
+            requireOpen();
+            DataDigest.Builder digest = new DataDigest.Builder(durable.committedSeq);
+            durable.data.forEach((key, value) -> digest.add(key, value.seq(), value.value()));
+            return digest.build();
+        }
+    }
+
+    /** A snapshot over a copy of the data, for tests and the simulation. */
+    public static final class ListSnapshot implements io.catena.node.core.SnapshotSource {
+        private final long seq;
+        private final long entryEpoch;
+        private final List<io.catena.node.core.SnapshotItem> items;
+        private int next;
+
+        public ListSnapshot(long seq, long entryEpoch, List<io.catena.node.core.SnapshotItem> items) {
+            this.seq = seq;
+            this.entryEpoch = entryEpoch;
+            this.items = items;
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
+
+        @Override
+        public long entryEpoch() {
+            return entryEpoch;
+        }
+
+        @Override
+        public Chunk next(int bytesMax) {
+            List<io.catena.node.core.SnapshotItem> chunk = new ArrayList<>();
+            long bytes = 0;
+            while (next < items.size()
+                    && (chunk.isEmpty() || bytes + items.get(next).sizeBytes() <= bytesMax)) {
+                io.catena.node.core.SnapshotItem item = items.get(next++);
+                chunk.add(item);
+                bytes += item.sizeBytes();
+            }
+            return new Chunk(chunk, next >= items.size());
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private void fail(IllegalStateException cause) {

@@ -5,6 +5,8 @@ import io.catena.config.SyncPolicy;
 import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
+import io.catena.node.core.SnapshotItem;
+import io.catena.node.core.SnapshotSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -56,6 +58,10 @@ public final class LmdbStorage implements Storage {
     static final String META_NODE_ID = "nodeId";
     static final String META_COMMITTED_SEQ = "committedSeq";
     static final String META_CONFIGURATION = "configuration";
+    /** The last seq removed from the log by compaction or a snapshot, and that entry's entryEpoch (16 bytes). */
+    static final String META_COMPACTED = "compacted";
+    /** Present while a snapshot is being installed: the state is incomplete and is wiped at the next open. */
+    static final String META_SNAPSHOT_IN_PROGRESS = "snapshotInProgress";
     /** LMDB's key limit with its default page size; the {@code data} database is keyed by client keys. */
     public static final int KEY_BYTES_MAX = 511;
     static final String WRITER_THREAD_NAME = "catena-storage-writer";
@@ -95,6 +101,7 @@ public final class LmdbStorage implements Storage {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(KEY_BYTES_MAX));
 
     private final Writer writer;
+    private final Set<LmdbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
     private final Thread writerThread;
     private boolean closeEnvOnWriterExit; // only touched on the writer thread
 
@@ -153,7 +160,7 @@ public final class LmdbStorage implements Storage {
             Dbi<ByteBuffer> logDb = env.openDbi(LOG_DB, DbiFlags.MDB_CREATE);
             Dbi<ByteBuffer> dataDb = env.openDbi(DATA_DB, DbiFlags.MDB_CREATE);
             Dbi<ByteBuffer> metaDb = env.openDbi(META_DB, DbiFlags.MDB_CREATE);
-            StoredState recovered = claimAndRecover(env, logDb, metaDb, dir, nodeId);
+            StoredState recovered = claimAndRecover(env, logDb, dataDb, metaDb, dir, nodeId);
             LmdbStorage storage = new LmdbStorage(dir, nodeId, env, logDb, dataDb, metaDb, recovered,
                     batchEntriesMax, batchBytesMax);
             storage.writerThread.start();
@@ -194,8 +201,8 @@ public final class LmdbStorage implements Storage {
     }
 
     /** Checks or records the owner node id, and reads where the log ends, what is committed and the configuration. */
-    private static StoredState claimAndRecover(Env<ByteBuffer> env, Dbi<ByteBuffer> logDb, Dbi<ByteBuffer> metaDb,
-                                               Path dir, String nodeId) {
+    private static StoredState claimAndRecover(Env<ByteBuffer> env, Dbi<ByteBuffer> logDb, Dbi<ByteBuffer> dataDb,
+                                               Dbi<ByteBuffer> metaDb, Path dir, String nodeId) {
         ByteBuffer idKey = utf8Direct(META_NODE_ID);
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
             ByteBuffer stored = metaDb.get(txn, idKey);
@@ -208,27 +215,47 @@ public final class LmdbStorage implements Storage {
                             + ", refusing to open it as node " + nodeId);
                 }
             }
+            if (metaDb.get(txn, utf8Direct(META_SNAPSHOT_IN_PROGRESS)) != null) {
+                LOG.warn("node {}: a snapshot install was interrupted; starting from an empty log and data", nodeId);
+                logDb.drop(txn);
+                dataDb.drop(txn);
+                metaDb.delete(txn, utf8Direct(META_COMMITTED_SEQ));
+                metaDb.delete(txn, utf8Direct(META_COMPACTED));
+                metaDb.delete(txn, utf8Direct(META_SNAPSHOT_IN_PROGRESS));
+            }
             ByteBuffer committed = metaDb.get(txn, utf8Direct(META_COMMITTED_SEQ));
             long committedSeq = committed == null ? 0 : committed.order(ByteOrder.BIG_ENDIAN).getLong(0);
             ByteBuffer storedConfiguration = metaDb.get(txn, utf8Direct(META_CONFIGURATION));
             ChainConfiguration configuration = storedConfiguration == null ? ChainConfiguration.NONE
                     : EntryEncoding.decodeConfiguration(storedConfiguration);
-            StoredState state = recoverLogEnd(txn, logDb, committedSeq, configuration);
+            long[] compacted = compacted(metaDb, txn);
+            StoredState state = recoverLogEnd(txn, logDb, committedSeq, configuration, compacted);
             txn.commit();
             return state;
         }
     }
 
     private static StoredState recoverLogEnd(Txn<ByteBuffer> txn, Dbi<ByteBuffer> logDb, long committedSeq,
-                                             ChainConfiguration configuration) {
+                                             ChainConfiguration configuration, long[] compacted) {
         try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
             if (!cursor.last()) {
-                return new StoredState(0, 0, committedSeq, configuration);
+                // An empty log ends where compaction (or a snapshot) left it: at the commit point.
+                return new StoredState(compacted[0], compacted[1], committedSeq, configuration, compacted[0]);
             }
             long lastSeq = EntryEncoding.decodeSeqKey(cursor.key());
             return new StoredState(lastSeq, EntryEncoding.decodeEntryEpoch(cursor.val()), committedSeq,
-                    configuration);
+                    configuration, compacted[0]);
         }
+    }
+
+    /** [compactedSeq, its entryEpoch], both 0 when the log was never compacted. */
+    private static long[] compacted(Dbi<ByteBuffer> metaDb, Txn<ByteBuffer> txn) {
+        ByteBuffer stored = metaDb.get(txn, utf8Direct(META_COMPACTED));
+        if (stored == null) {
+            return new long[] {0, 0};
+        }
+        ByteBuffer value = stored.order(ByteOrder.BIG_ENDIAN);
+        return new long[] {value.getLong(0), value.getLong(8)};
     }
 
     private static ByteBuffer utf8Direct(String text) {
@@ -317,6 +344,131 @@ public final class LmdbStorage implements Storage {
             }
             return items;
         });
+    }
+
+    @Override
+    public SnapshotSource openSnapshot() {
+        envLock.readLock().lock();
+        try {
+            if (!envOpen) {
+                throw new IllegalStateException("node " + nodeId + ": storage " + dir + " is closed");
+            }
+            LmdbSnapshot snapshot = new LmdbSnapshot(env.txnRead());
+            openSnapshots.add(snapshot);
+            return snapshot;
+        } finally {
+            envLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public DataDigest digest() {
+        return read(txn -> {
+            ByteBuffer committed = metaDb.get(txn, utf8Direct(META_COMMITTED_SEQ));
+            long seq = committed == null ? 0 : committed.order(ByteOrder.BIG_ENDIAN).getLong(0);
+            DataDigest.Builder digest = new DataDigest.Builder(seq);
+            try (Cursor<ByteBuffer> cursor = dataDb.openCursor(txn)) {
+                for (boolean found = cursor.first(); found; found = cursor.next()) {
+                    byte[] key = new byte[cursor.key().remaining()];
+                    cursor.key().duplicate().get(key);
+                    StoredValue value = EntryEncoding.decodeData(cursor.val());
+                    digest.add(key, value.seq(), value.value());
+                }
+            }
+            return digest.build();
+        });
+    }
+
+    /**
+     * A snapshot over one read transaction (MDB_NOTLS lets it outlive the thread that opened it). Reads take the
+     * environment's read lock, so that closing the storage, which closes every open snapshot first, never races
+     * a chunk being read.
+     */
+    private final class LmdbSnapshot implements SnapshotSource {
+        private final Txn<ByteBuffer> txn;
+        private final long seq;
+        private final long entryEpoch;
+        private byte[] lastKey;
+        private boolean done;
+        private boolean closed;
+
+        LmdbSnapshot(Txn<ByteBuffer> txn) {
+            this.txn = txn;
+            ByteBuffer committed = metaDb.get(txn, utf8Direct(META_COMMITTED_SEQ));
+            this.seq = committed == null ? 0 : committed.order(ByteOrder.BIG_ENDIAN).getLong(0);
+            ByteBuffer entry = seq == 0 ? null : logDb.get(txn, seqKey(seq));
+            long[] compacted = compacted(metaDb, txn);
+            this.entryEpoch = entry != null ? EntryEncoding.decodeEntryEpoch(entry)
+                    : compacted[0] == seq ? compacted[1] : 0;
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
+
+        @Override
+        public long entryEpoch() {
+            return entryEpoch;
+        }
+
+        @Override
+        public Chunk next(int bytesMax) {
+            envLock.readLock().lock();
+            try {
+                if (closed || !envOpen) {
+                    throw new IllegalStateException("node " + nodeId + ": snapshot at seq " + seq + " is closed");
+                }
+                List<SnapshotItem> items = new ArrayList<>();
+                long bytes = 0;
+                try (Cursor<ByteBuffer> cursor = dataDb.openCursor(txn)) {
+                    boolean found = lastKey == null ? cursor.first()
+                            : cursor.get(readerKey.get().clear().put(lastKey).flip(), GetOp.MDB_SET_RANGE);
+                    if (found && lastKey != null && cursor.key().equals(ByteBuffer.wrap(lastKey))) {
+                        found = cursor.next();
+                    }
+                    found &= !done;
+                    while (found) {
+                        byte[] key = new byte[cursor.key().remaining()];
+                        cursor.key().duplicate().get(key);
+                        StoredValue value = EntryEncoding.decodeData(cursor.val());
+                        SnapshotItem item = new SnapshotItem(key, value.seq(), value.value());
+                        if (!items.isEmpty() && bytes + item.sizeBytes() > bytesMax) {
+                            break; // the next chunk starts with it
+                        }
+                        items.add(item);
+                        bytes += item.sizeBytes();
+                        lastKey = key;
+                        found = cursor.next();
+                    }
+                    done = !found;
+                }
+                return new Chunk(items, done);
+            } finally {
+                envLock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            envLock.readLock().lock();
+            try {
+                closeUnderLock();
+            } finally {
+                envLock.readLock().unlock();
+            }
+        }
+
+        /** Ends the read transaction; the caller holds the environment lock (read or write). */
+        synchronized void closeUnderLock() {
+            if (!closed) {
+                closed = true;
+                openSnapshots.remove(this);
+                if (envOpen) {
+                    txn.close();
+                }
+            }
+        }
     }
 
     static boolean startsWith(byte[] key, byte[] prefix) {
@@ -409,6 +561,9 @@ public final class LmdbStorage implements Storage {
         envLock.writeLock().lock();
         try {
             if (envOpen) {
+                for (LmdbSnapshot snapshot : List.copyOf(openSnapshots)) {
+                    snapshot.closeUnderLock();
+                }
                 envOpen = false;
                 logDb.close();
                 dataDb.close();
@@ -479,9 +634,10 @@ public final class LmdbStorage implements Storage {
         return true;
     }
 
-    /** Whether the persist only moves the commit point: no append, no truncation, no configuration. */
+    /** Whether the persist only moves the commit point (or compacts): no append, truncation, configuration, snapshot. */
     static boolean isCommitOnly(Effect.Persist persist) {
-        return persist.append().isEmpty() && persist.truncateAfter() < 0 && persist.configuration() == null;
+        return persist.append().isEmpty() && persist.truncateAfter() < 0 && persist.configuration() == null
+                && persist.snapshot() == null;
     }
 
     /**
@@ -565,10 +721,27 @@ public final class LmdbStorage implements Storage {
          */
         void write(List<Effect.Persist> batch) {
             long applied = appliedSeq;
+            long dataCommitted = committedSeq;
             long commitUpTo = committedSeq;
             boolean changed = false;
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
                 for (Effect.Persist persist : batch) {
+                    if (persist.snapshot() != null || persist.compactThrough() >= 0) {
+                        // both need data committed as far as the persists before them said, first
+                        if (commitUpTo > dataCommitted) {
+                            applyCommitted(txn, dataCommitted, commitUpTo);
+                            dataCommitted = commitUpTo;
+                        }
+                    }
+                    if (persist.snapshot() != null) {
+                        applied = installSnapshotPart(txn, persist.snapshot(), applied);
+                        dataCommitted = commitUpTo = applied;
+                        if (persist.configuration() != null) {
+                            putConfiguration(txn, persist.configuration());
+                        }
+                        changed = true;
+                        continue;
+                    }
                     if (persist.truncateAfter() >= 0) {
                         checkTruncation(nodeId, persist.truncateAfter(), applied, commitUpTo);
                         changed |= truncate(txn, persist.truncateAfter(), applied);
@@ -588,9 +761,16 @@ public final class LmdbStorage implements Storage {
                                 + " passes the last appended seq " + applied);
                     }
                     commitUpTo = Math.max(commitUpTo, persist.commitUpTo());
+                    if (persist.compactThrough() >= 0) {
+                        if (commitUpTo > dataCommitted) {
+                            applyCommitted(txn, dataCommitted, commitUpTo);
+                            dataCommitted = commitUpTo;
+                        }
+                        changed |= compact(txn, persist.compactThrough(), dataCommitted);
+                    }
                 }
-                if (commitUpTo > committedSeq) {
-                    applyCommitted(txn, committedSeq, commitUpTo);
+                if (commitUpTo > dataCommitted) {
+                    applyCommitted(txn, dataCommitted, commitUpTo);
                     changed = true;
                 }
                 if (changed) {
@@ -600,6 +780,71 @@ public final class LmdbStorage implements Storage {
             appliedSeq = applied;
             committedSeq = commitUpTo;
             persistCount += batch.size();
+        }
+
+        /**
+         * Installs one part of a snapshot; returns where the log now ends. The first part empties the log and the
+         * data and marks the install in progress (an interrupted install is wiped at the next open); the last
+         * records the snapshot's seq as committed and compacted, so the log continues after it.
+         */
+        private long installSnapshotPart(Txn<ByteBuffer> txn, Effect.SnapshotPart part, long applied) {
+            if (part.first()) {
+                LOG.info("node {}: installing a snapshot at seq {}: discarding the log (through {}) and the data",
+                        nodeId, part.seq(), applied);
+                logDb.drop(txn);
+                dataDb.drop(txn);
+                metaDb.put(txn, utf8Direct(META_SNAPSHOT_IN_PROGRESS), utf8Direct("1"));
+                committedValue.clear().putLong(0).flip();
+                metaDb.put(txn, committedKey, committedValue);
+                metaDb.delete(txn, utf8Direct(META_COMPACTED));
+                applied = 0;
+            }
+            for (SnapshotItem item : part.items()) {
+                if (item.key().length == 0 || item.key().length > KEY_BYTES_MAX) {
+                    throw new IllegalStateException("node " + nodeId + ": snapshot key of " + item.key().length
+                            + " bytes");
+                }
+                dataKey.clear().put(item.key()).flip();
+                ByteBuffer encoded = valueBuffer(EntryEncoding.dataBytes(item.value()));
+                EntryEncoding.encodeData(item.seq(), item.value(), encoded);
+                dataDb.put(txn, dataKey, encoded.flip());
+            }
+            if (!part.last()) {
+                return applied;
+            }
+            committedValue.clear().putLong(part.seq()).flip();
+            metaDb.put(txn, committedKey, committedValue);
+            putCompacted(txn, part.seq(), part.entryEpoch());
+            metaDb.delete(txn, utf8Direct(META_SNAPSHOT_IN_PROGRESS));
+            LOG.info("node {}: installed the snapshot at seq {}", nodeId, part.seq());
+            return part.seq();
+        }
+
+        /** Deletes committed log entries through {@code throughSeq}, oldest first; returns whether any were. */
+        private boolean compact(Txn<ByteBuffer> txn, long throughSeq, long dataCommitted) {
+            if (throughSeq > dataCommitted) {
+                throw new IllegalStateException("node " + nodeId + ": compacting the log through seq " + throughSeq
+                        + " would delete entries not yet committed (committedSeq " + dataCommitted + ")");
+            }
+            long lastDeleted = -1;
+            long lastEpoch = 0;
+            try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
+                while (cursor.first() && EntryEncoding.decodeSeqKey(cursor.key()) <= throughSeq) {
+                    lastDeleted = EntryEncoding.decodeSeqKey(cursor.key());
+                    lastEpoch = EntryEncoding.decodeEntryEpoch(cursor.val());
+                    cursor.delete();
+                }
+            }
+            if (lastDeleted < 0) {
+                return false;
+            }
+            putCompacted(txn, lastDeleted, lastEpoch);
+            return true;
+        }
+
+        private void putCompacted(Txn<ByteBuffer> txn, long seq, long entryEpoch) {
+            ByteBuffer value = valueBuffer(16).putLong(seq).putLong(entryEpoch).flip();
+            metaDb.put(txn, utf8Direct(META_COMPACTED), value);
         }
 
         /** Deletes the log entries (afterSeq, lastSeq], last first; returns whether there were any. */

@@ -42,6 +42,9 @@ public interface Storage extends LogReader, AutoCloseable {
      */
     java.util.List<ScanItem> scan(byte[] prefix, byte[] after, int limit);
 
+    /** A digest of the committed data and the committedSeq it reflects, from one consistent view. */
+    DataDigest digest();
+
     /** Stops the writer after the queued persists are done, and releases the files. */
     @Override
     void close();

@@ -3,6 +3,7 @@ package io.catena.node.transport;
 import io.catena.node.core.Frame;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
+import io.catena.node.core.SnapshotItem;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import java.util.List;
  * Entries  (3) = count:u32 { seq:u64 entryEpoch:u64 op:u8 keyLength:u16 key valueLength:u32 value crc32c:u32 }*
  * Ack      (4) = committedSeq:u64 count:u16 { durableSeq:u64 }*
  * Truncate (5) = afterSeq:u64
+ * SnapshotChunk (6) = snapshotSeq:u64 entryEpoch:u64 index:u64 last:u8 count:u32
+ *                     { keyLength:u16 key seq:u64 valueLength:u32 value }*
+ * SnapshotAck   (7) = index:u64
  * </pre>
  *
  * Decoding never trusts a length field: every read is bounds-checked against the body and a violation is a
@@ -32,6 +36,8 @@ public final class FrameCodec {
     static final byte ENTRIES = 3;
     static final byte ACK = 4;
     static final byte TRUNCATE = 5;
+    static final byte SNAPSHOT_CHUNK = 6;
+    static final byte SNAPSHOT_ACK = 7;
     private static final int KEY_BYTES_MAX = 511;
 
     private FrameCodec() {
@@ -62,6 +68,16 @@ public final class FrameCodec {
             }
         } else if (frame instanceof Frame.Truncate truncate) {
             header(buffer, TRUNCATE, frame).appendLong(truncate.afterSeq());
+        } else if (frame instanceof Frame.SnapshotChunk chunk) {
+            header(buffer, SNAPSHOT_CHUNK, frame).appendLong(chunk.snapshotSeq()).appendLong(chunk.entryEpoch())
+                    .appendLong(chunk.index()).appendByte((byte) (chunk.last() ? 1 : 0))
+                    .appendInt(chunk.items().size());
+            for (SnapshotItem item : chunk.items()) {
+                buffer.appendShort((short) item.key().length).appendBytes(item.key()).appendLong(item.seq())
+                        .appendInt(item.value().length).appendBytes(item.value());
+            }
+        } else if (frame instanceof Frame.SnapshotAck ack) {
+            header(buffer, SNAPSHOT_ACK, frame).appendLong(ack.index());
         } else {
             throw new AssertionError("unknown frame " + frame);
         }
@@ -80,6 +96,8 @@ public final class FrameCodec {
             case TRUNCATE -> new Frame.Truncate(epoch, reader.u64());
             case ENTRIES -> new Frame.Entries(epoch, readEntries(reader));
             case ACK -> readAck(reader, epoch);
+            case SNAPSHOT_CHUNK -> readSnapshotChunk(reader, epoch);
+            case SNAPSHOT_ACK -> new Frame.SnapshotAck(epoch, reader.u64());
             default -> throw new FrameFormatException("unknown frame type " + type);
         };
         if (reader.remaining() != 0) {
@@ -128,6 +146,40 @@ public final class FrameCodec {
             }
         }
         return entries;
+    }
+
+    private static Frame.SnapshotChunk readSnapshotChunk(Reader reader, long epoch) {
+        long snapshotSeq = reader.u64();
+        long entryEpoch = reader.u64();
+        long index = reader.u64();
+        byte last = reader.u8();
+        if (last != 0 && last != 1) {
+            throw new FrameFormatException("snapshot chunk 'last' flag " + last);
+        }
+        long count = reader.u32();
+        if (count > reader.remaining() / 15) {
+            throw new FrameFormatException("implausible snapshot item count " + count);
+        }
+        List<SnapshotItem> items = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            int keyLength = reader.u16();
+            if (keyLength < 1 || keyLength > KEY_BYTES_MAX) {
+                throw new FrameFormatException("key length " + keyLength + " outside 1.." + KEY_BYTES_MAX);
+            }
+            byte[] key = reader.bytes(keyLength);
+            long seq = reader.u64();
+            byte[] value = reader.bytes(reader.u32());
+            try {
+                items.add(new SnapshotItem(key, seq, value));
+            } catch (IllegalArgumentException e) {
+                throw new FrameFormatException("invalid snapshot item: " + e.getMessage());
+            }
+        }
+        try {
+            return new Frame.SnapshotChunk(epoch, snapshotSeq, entryEpoch, index, last == 1, items);
+        } catch (IllegalArgumentException e) {
+            throw new FrameFormatException(e.getMessage());
+        }
     }
 
     private static Frame.Hello readHello(Reader reader, long epoch) {

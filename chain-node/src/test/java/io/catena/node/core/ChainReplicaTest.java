@@ -41,6 +41,16 @@ class ChainReplicaTest {
         public long committedSeqOf(byte[] key) {
             return committedData.getOrDefault(java.nio.ByteBuffer.wrap(key), 0L);
         }
+
+        @Override
+        public SnapshotSource openSnapshot() {
+            List<SnapshotItem> items = new java.util.ArrayList<>();
+            new java.util.TreeMap<>(committedData).forEach((key, seq) -> items.add(
+                    new SnapshotItem(key.array(), seq, durableLog.get(seq).value())));
+            LogEntry last = durableLog.get(appliedData);
+            return new io.catena.node.storage.InMemoryStorage.ListSnapshot(appliedData,
+                    last == null ? 0 : last.entryEpoch(), items);
+        }
     };
 
     static NodeDescriptor node(String id, int n) {

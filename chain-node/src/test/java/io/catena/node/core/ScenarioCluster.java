@@ -89,6 +89,23 @@ final class ScenarioCluster {
                 }
                 return 0;
             }
+
+            /** The committed data, replayed from the log (these scenarios never compact it). */
+            @Override
+            public SnapshotSource openSnapshot() {
+                java.util.TreeMap<String, SnapshotItem> data = new java.util.TreeMap<>();
+                for (LogEntry entry : node.log.headMap(node.committedSeq, true).values()) {
+                    String key = new String(entry.key(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    if (entry.op() == Op.PUT) {
+                        data.put(key, new SnapshotItem(entry.key(), entry.seq(), entry.value()));
+                    } else {
+                        data.remove(key);
+                    }
+                }
+                LogEntry last = node.log.get(node.committedSeq);
+                return new io.catena.node.storage.InMemoryStorage.ListSnapshot(node.committedSeq,
+                        last == null ? 0 : last.entryEpoch(), new java.util.ArrayList<>(data.values()));
+            }
         };
     }
 
