@@ -72,6 +72,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     private final int nodeCount;
     private final Map<String, Proc> processes = new LinkedHashMap<>();
     private final List<String> extraNodeArgs = new ArrayList<>();
+    private int spareNodes;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -101,6 +102,29 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         return this;
     }
 
+    /**
+     * The last {@code count} nodes are not started by {@link #start()} (and the first chain is formed without
+     * them): start them later with {@link #startNode}, as nodes joining a running cluster.
+     */
+    CatenaCluster withSpareNodes(int count) {
+        if (count < 0 || count >= nodeCount) {
+            throw new IllegalArgumentException("spare nodes must leave at least one node to start: " + count);
+        }
+        spareNodes = count;
+        return this;
+    }
+
+    /** Starts a node that is not running (a spare, or one that was killed) and waits until it answers /health. */
+    void startNode(String id) {
+        launch(id);
+        awaitHealthy(id);
+    }
+
+    /** The ids started by {@link #start()}: every node but the spares. */
+    List<String> initialNodeIds() {
+        return nodeIds().subList(0, nodeCount - spareNodes);
+    }
+
     /** One cluster for a whole test class: register it as a static field (see the class comment). */
     public CatenaCluster sharedByClass() {
         sharedByClass = true;
@@ -124,11 +148,11 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         }
         launch(MASTER_ID);
         awaitHealthy(MASTER_ID);
-        nodeIds().forEach(this::launch);
-        nodeIds().forEach(this::awaitHealthy);
-        await("the master's chain has epoch >= 1 and all of " + nodeIds()).atMost(START_TIMEOUT)
+        initialNodeIds().forEach(this::launch);
+        initialNodeIds().forEach(this::awaitHealthy);
+        await("the master's chain has epoch >= 1 and all of " + initialNodeIds()).atMost(START_TIMEOUT)
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> epoch() >= 1 && chainIds().equals(nodeIds()));
+                .until(() -> epoch() >= 1 && chainIds().equals(initialNodeIds()));
         awaitServing();
         return this;
     }
@@ -425,7 +449,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
                 "--hazelcastBind", master.host + ":" + master.hazelcastPort,
                 "--hazelcastSeeds", master.host + ":" + master.hazelcastPort,
                 "--dataDir", master.dataDir.toString(),
-                "--chainLengthMin", Integer.toString(nodeCount),
+                "--chainLengthMin", Integer.toString(nodeCount - spareNodes),
                 "--leaseMs", Long.toString(LEASE_MS),
                 "--leaseMarginMs", Long.toString(LEASE_MARGIN_MS),
                 "--reportTimeoutMs", Long.toString(REPORT_TIMEOUT_MS));

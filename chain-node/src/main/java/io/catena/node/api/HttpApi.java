@@ -97,7 +97,9 @@ public final class HttpApi {
                 .put("corruptFramesRejected", status.corruptFramesRejected())
                 .put("caughtUp", status.caughtUp())
                 .put("compactedSeq", status.compactedSeq())
-                .put("installingSnapshot", status.installingSnapshot());
+                .put("installingSnapshot", status.installingSnapshot())
+                .put("snapshotsSent", status.snapshotsSent())
+                .put("snapshotsInstalled", status.snapshotsInstalled());
         if (status.downstream() != null) {
             ReplicaStatus.Downstream link = status.downstream();
             body.put("downstream", new JsonObject()

@@ -65,6 +65,8 @@ public final class ChainReplica {
     private long snapshotSeq;
     private long snapshotEntryEpoch;
     private long snapshotLastPersist = -1;
+    private long snapshotsSent;
+    private long snapshotsInstalled;
     private long leaseUntilMs = Long.MIN_VALUE;
     private long leaseEpoch = -1;
     private long previousLeaseUntilMs = Long.MIN_VALUE;
@@ -686,6 +688,7 @@ public final class ChainReplica {
         downstream.snapshotNextIndex = 0;
         downstream.snapshotAckedIndex = -1;
         downstream.state = LinkState.SNAPSHOT;
+        snapshotsSent++;
         log.info("link to {}: its log ends at seq {} and ours starts after {}: sending a snapshot at seq {}",
                 downstream.successorId, theirSeq, compactedThroughSeq, source.seq());
         sendSnapshotChunks();
@@ -788,6 +791,7 @@ public final class ChainReplica {
             return;
         }
         installingSnapshot = false;
+        snapshotsInstalled++;
         acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = snapshotSeq;
         acceptedEntryEpoch = snapshotEntryEpoch;
         compactedThroughSeq = snapshotSeq;
@@ -1090,7 +1094,8 @@ public final class ChainReplica {
                 configuration.successorOf(selfId).map(NodeDescriptor::id).orElse(null), link,
                 upstreamLinkId != NO_LINK,
                 waiters.size() + durableWaiters.values().stream().mapToInt(ArrayDeque::size).sum(), staleFramesRejected, corruptFramesRejected,
-                holdsCommittedEntries(), currentLeaseUntilMs(), compactedThroughSeq, installingSnapshot);
+                holdsCommittedEntries(), currentLeaseUntilMs(), compactedThroughSeq, installingSnapshot,
+                snapshotsSent, snapshotsInstalled);
     }
 
     private static List<String> ids(List<NodeDescriptor> nodes) {

@@ -16,12 +16,15 @@ import io.catena.config.Role;
  * @param leaseUntilMs when the lease from the master runs out, on this node's clock
  * @param compactedSeq the log holds no entry at or before this seq (compaction or a snapshot)
  * @param installingSnapshot a snapshot from the predecessor is being installed
+ * @param snapshotsSent snapshots this node started sending to a successor since it started
+ * @param snapshotsInstalled snapshots this node installed from its predecessor since it started
  */
 public record ReplicaStatus(String id, Role role, long epoch, long acceptedSeq, long appliedSeq,
                             long committedSeq, String predecessor, String successor, Downstream downstream,
                             boolean upstreamLinked, int waitingWrites, long staleFramesRejected,
                             long corruptFramesRejected, boolean caughtUp, long leaseUntilMs,
-                            long compactedSeq, boolean installingSnapshot) {
+                            long compactedSeq, boolean installingSnapshot, long snapshotsSent,
+                            long snapshotsInstalled) {
 
     /**
      * The successor link.

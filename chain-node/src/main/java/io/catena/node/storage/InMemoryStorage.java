@@ -36,6 +36,8 @@ public final class InMemoryStorage implements Storage {
         /** The last seq removed from the log by compaction or a snapshot, and its entryEpoch. */
         long compactedSeq;
         long compactedEntryEpoch;
+        /** A snapshot install began and has not finished: wiped at the next open, as LmdbStorage does. */
+        boolean snapshotInProgress;
         /** {@link EntryEncoding#encodeConfiguration}, or null before the first configuration. */
         byte[] configuration;
 
@@ -72,6 +74,15 @@ public final class InMemoryStorage implements Storage {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.durable = durable;
         synchronized (durable) {
+            if (durable.snapshotInProgress) {
+                LOG.warn("node {}: a snapshot install was interrupted; starting from an empty log and data", nodeId);
+                durable.log.clear();
+                durable.data.clear();
+                durable.committedSeq = 0;
+                durable.compactedSeq = 0;
+                durable.compactedEntryEpoch = 0;
+                durable.snapshotInProgress = false;
+            }
             ChainConfiguration configuration = durable.configuration == null ? ChainConfiguration.NONE
                     : EntryEncoding.decodeConfiguration(durable.configuration);
             this.recovered = new StoredState(durable.appliedSeq(), durable.lastEntryEpoch(), durable.committedSeq,
@@ -202,6 +213,7 @@ public final class InMemoryStorage implements Storage {
             durable.committedSeq = 0;
             durable.compactedSeq = 0;
             durable.compactedEntryEpoch = 0;
+            durable.snapshotInProgress = true;
         }
         for (var item : part.items()) {
             durable.data.put(item.key(), new StoredValue(item.seq(), item.value()));
@@ -210,6 +222,7 @@ public final class InMemoryStorage implements Storage {
             durable.committedSeq = part.seq();
             durable.compactedSeq = part.seq();
             durable.compactedEntryEpoch = part.entryEpoch();
+            durable.snapshotInProgress = false;
         }
     }
 

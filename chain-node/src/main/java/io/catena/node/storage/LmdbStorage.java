@@ -396,10 +396,11 @@ public final class LmdbStorage implements Storage {
             this.txn = txn;
             ByteBuffer committed = metaDb.get(txn, utf8Direct(META_COMMITTED_SEQ));
             this.seq = committed == null ? 0 : committed.order(ByteOrder.BIG_ENDIAN).getLong(0);
+            // lmdbjava hands out one value buffer per transaction: decode each value before the next get
             ByteBuffer entry = seq == 0 ? null : logDb.get(txn, seqKey(seq));
+            long entryEpochInLog = entry == null ? -1 : EntryEncoding.decodeEntryEpoch(entry);
             long[] compacted = compacted(metaDb, txn);
-            this.entryEpoch = entry != null ? EntryEncoding.decodeEntryEpoch(entry)
-                    : compacted[0] == seq ? compacted[1] : 0;
+            this.entryEpoch = entryEpochInLog >= 0 ? entryEpochInLog : compacted[0] == seq ? compacted[1] : 0;
         }
 
         @Override
@@ -829,8 +830,12 @@ public final class LmdbStorage implements Storage {
             long lastDeleted = -1;
             long lastEpoch = 0;
             try (Cursor<ByteBuffer> cursor = logDb.openCursor(txn)) {
-                while (cursor.first() && EntryEncoding.decodeSeqKey(cursor.key()) <= throughSeq) {
-                    lastDeleted = EntryEncoding.decodeSeqKey(cursor.key());
+                while (cursor.first()) {
+                    long seq = EntryEncoding.decodeSeqKey(cursor.key()); // consumes the key buffer: decode once
+                    if (seq > throughSeq) {
+                        break;
+                    }
+                    lastDeleted = seq;
                     lastEpoch = EntryEncoding.decodeEntryEpoch(cursor.val());
                     cursor.delete();
                 }

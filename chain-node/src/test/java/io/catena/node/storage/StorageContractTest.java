@@ -10,6 +10,8 @@ import io.catena.config.NodeDescriptor;
 import io.catena.node.core.Effect;
 import io.catena.node.core.LogEntry;
 import io.catena.node.core.Op;
+import io.catena.node.core.SnapshotItem;
+import io.catena.node.core.SnapshotSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -435,6 +437,110 @@ abstract class StorageContractTest {
         restart();
 
         assertThat(storage.recovered()).isEqualTo(new StoredState(2, 1, 2, configuration(3, "n1")));
+    }
+
+    // ---- compaction, snapshots, digests ----
+
+    @Test
+    void compactionDeletesCommittedEntriesAndTheLogEndSurvivesAReopenOfAnEmptiedLog() {
+        storage.submit(persist(3, put(1, "a", "1"), put(2, "b", "2"), update(3, "c", "3")));
+        storage.submit(Effect.Persist.compaction(3, 3));
+        listener.awaitCount(2);
+
+        assertThat(storage.entry(3)).isEmpty();
+        restart();
+
+        assertThat(storage.recovered()).isEqualTo(new StoredState(3, 2, 3, ChainConfiguration.NONE, 3));
+        storage.submit(persist(4, put(4, "d", "4")));
+        listener.awaitDurable(4, 4);
+        assertValue("c", 3, "3");
+        assertValue("d", 4, "4");
+    }
+
+    @Test
+    void compactionBeyondTheCommitPointFailsTheWriterAndChangesNothing() {
+        storage.submit(persist(1, put(1, "a", "1"), put(2, "b", "2")));
+        listener.awaitDurable(2, 1);
+
+        storage.submit(Effect.Persist.compaction(1, 2));
+
+        listener.awaitFailure();
+        assertThat(storage.entry(2)).isPresent();
+    }
+
+    @Test
+    void aSnapshotReplacesTheLogAndTheDataAndSetsThePosition() {
+        storage.submit(persist(2, put(1, "old", "x"), put(2, "a", "stale")));
+        storage.submit(Effect.Persist.snapshot(new Effect.SnapshotPart(40, 3, true, false,
+                List.of(new SnapshotItem(bytes("a"), 17, bytes("A"))))));
+        storage.submit(Effect.Persist.snapshot(new Effect.SnapshotPart(40, 3, false, true,
+                List.of(new SnapshotItem(bytes("b"), 40, bytes("B"))))));
+        listener.awaitDurable(40, 40);
+
+        assertThat(storage.get(bytes("old"))).isEmpty();
+        assertValue("a", 17, "A");
+        assertValue("b", 40, "B");
+        assertThat(storage.entry(1)).isEmpty();
+        restart();
+        assertThat(storage.recovered()).isEqualTo(new StoredState(40, 3, 40, ChainConfiguration.NONE, 40));
+        storage.submit(persist(41, LogEntry.create(41, 3, Op.PUT, bytes("c"), bytes("C"))));
+        listener.awaitDurable(41, 41);
+    }
+
+    @Test
+    void anInterruptedSnapshotInstallIsWipedAtTheNextOpen() {
+        storage.submit(persist(1, put(1, "old", "x")));
+        storage.submit(Effect.Persist.snapshot(new Effect.SnapshotPart(40, 3, true, false,
+                List.of(new SnapshotItem(bytes("a"), 17, bytes("A"))))));
+        listener.awaitCount(2);
+
+        restart();
+
+        assertThat(storage.recovered()).isEqualTo(StoredState.EMPTY);
+        assertThat(storage.get(bytes("a"))).isEmpty();
+        assertThat(storage.get(bytes("old"))).isEmpty();
+    }
+
+    @Test
+    void aSnapshotSourceReadsEveryCommittedPairInBoundedChunksFromOneView() {
+        for (int i = 0; i < 50; i++) {
+            storage.submit(persist(i + 1, put(i + 1, String.format("k%03d", i), "v".repeat(20))));
+        }
+        storage.submit(persist(51, delete(51, "k007")));
+        listener.awaitDurable(51, 51);
+
+        List<SnapshotItem> items = new ArrayList<>();
+        try (SnapshotSource snapshot = storage.openSnapshot()) {
+            storage.submit(persist(52, put(52, "later", "not in the view")));
+            listener.awaitDurable(52, 52);
+            assertThat(snapshot.seq()).isEqualTo(51);
+            assertThat(snapshot.entryEpoch()).isEqualTo(1);
+            SnapshotSource.Chunk chunk;
+            do {
+                chunk = snapshot.next(100);
+                assertThat(chunk.items().size()).isBetween(1, 2);
+                items.addAll(chunk.items());
+            } while (!chunk.last());
+        }
+        assertThat(items).hasSize(49);
+        assertThat(items).extracting(item -> new String(item.key(), StandardCharsets.UTF_8))
+                .isSorted().doesNotContain("k007", "later");
+    }
+
+    @Test
+    void equalDataGivesEqualDigestsAndADifferentValueADifferentOne() {
+        storage.submit(persist(2, put(1, "a", "1"), put(2, "b", "2")));
+        listener.awaitDurable(2, 2);
+        DataDigest first = storage.digest();
+
+        storage.submit(persist(3, put(3, "b", "2")));
+        listener.awaitDurable(3, 3);
+        DataDigest rewritten = storage.digest();
+
+        assertThat(first.seq()).isEqualTo(2);
+        assertThat(first.keys()).isEqualTo(2);
+        assertThat(rewritten.sha256()).as("the seq of b changed").isNotEqualTo(first.sha256());
+        assertThat(first.sha256()).hasSize(64);
     }
 
     // ---- counting persists ----
