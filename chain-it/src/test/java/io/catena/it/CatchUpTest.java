@@ -71,7 +71,8 @@ class CatchUpTest {
         cluster.startNode("n2");
         awaitCaughtUpTail(cluster, "n2", List.of("n1", "n3", "n2"));
 
-        assertThat(cluster.status("n2").getLong("snapshotsInstalled")).as("n2 rejoined from a snapshot")
+        JsonObject n2 = cluster.status("n2");
+        assertThat(n2.getLong("snapshotsInstalled")).as("n2 rejoined from a snapshot: %s", n2)
                 .isGreaterThanOrEqualTo(1);
         assertIdenticalData(List.of("n1", "n3", "n2"));
         assertThat(cluster.getAtTail("pre-" + (3 * 2_000 + 499)).body()).isEqualTo(VALUE);
@@ -101,6 +102,10 @@ class CatchUpTest {
                     String head = cluster.headHttp();
                     for (int i = writer; i < count; i += 16) {
                         HttpResponse<String> answer = cluster.put(head, "pre-" + i, VALUE);
+                        for (int retry = 0; answer.statusCode() == 503 && retry < 100; retry++) {
+                            Thread.sleep(50); // a new configuration's lease is on its way: nothing was written
+                            answer = cluster.put(head, "pre-" + i, VALUE);
+                        }
                         if (answer.statusCode() != 200) {
                             throw new AssertionError("preload write pre-" + i + ": " + answer.statusCode() + " "
                                     + answer.body());
