@@ -84,5 +84,6 @@ class AckLevelFailoverTest {
                 });
         assertThat(cluster.getAtTail(lastKey).statusCode())
                 .as("the lost write does not come back with n1, now the tail, which had it in its log").isEqualTo(404);
+        CatchUpTest.assertIdenticalData(cluster, List.of("n2", "n3", "n1"));
     }
 }
