@@ -68,6 +68,8 @@ class AckLevelFailoverTest {
                 .until(() -> !cluster.chainIds().contains("n1") && cluster.putAtHead("after", "x").statusCode() == 200);
 
         String lastKey = acknowledged.get(acknowledged.size() - 1);
+        await("the new tail serves reads").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> cluster.getAtTail("after").statusCode() == 200);
         assertThat(cluster.getAtTail(lastKey).statusCode())
                 .as("the last ack=head write was beyond the replication window: only the dead head had it")
                 .isEqualTo(404);

@@ -83,8 +83,12 @@ class CatchUpTest {
     /** Waits until {@code chain} is the master's chain and its tail {@code id} holds every committed entry. */
     static void awaitCaughtUpTail(CatenaCluster cluster, String id, List<String> chain) {
         await(id + " is the tail and caught up").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
-                .until(() -> cluster.chainIds().equals(chain) && cluster.status(id).getBoolean("caughtUp")
-                        && cluster.status(id).getLong("epoch") == cluster.epoch());
+                .until(() -> {
+                    long epoch = cluster.epoch();
+                    JsonObject status = cluster.status(id);
+                    return cluster.chainIds().equals(chain) && status.getBoolean("caughtUp")
+                            && status.getLong("epoch") == epoch;
+                });
     }
 
     /** Writes keys pre-0 .. pre-(count-1) with 100-byte values at the head, 16 at a time. */

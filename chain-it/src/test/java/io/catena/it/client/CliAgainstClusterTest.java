@@ -84,7 +84,7 @@ class CliAgainstClusterTest {
         Run get = atMaster("get", "cli/greeting", "--seq");
 
         assertSucceeded(put);
-        assertThat(put.out()).matches("seq=\\d+\n");
+        assertThat(put.out()).matches("seq=\\d+ ack=all\n");
         assertSucceeded(get);
         assertThat(get.out()).isEqualTo("hello chain\n" + put.out());
     }
@@ -109,7 +109,7 @@ class CliAgainstClusterTest {
         Run get = atMaster("get", "cli/doomed");
 
         assertSucceeded(del);
-        assertThat(del.out()).matches("seq=\\d+\n");
+        assertThat(del.out()).matches("seq=\\d+ ack=all\n");
         assertThat(get.exit()).isEqualTo(1);
         assertThat(get.out()).isEmpty();
         assertThat(get.err()).isEqualTo("catena: no value for key 'cli/doomed'\n");

@@ -174,7 +174,7 @@ public final class ChainReplica {
      * log held when it took its role). This is what the master needs to know before it relies on the node.
      */
     private boolean holdsCommittedEntries() {
-        return !configuration.isNone() && upstreamReady && appliedSeq >= readBarrierSeq;
+        return role != Role.OUTSIDE && upstreamReady && appliedSeq >= readBarrierSeq;
     }
 
     /** Whether reads may be served: the log holds every committed entry and they are applied to data too. */
