@@ -36,6 +36,11 @@ import java.util.Map;
  * @param heartbeatIntervalSeconds membership heartbeat period, seconds (default 1; the same on every member)
  * @param maxNoHeartbeatSeconds    a member silent this long leaves the membership view, seconds (default 3; at
  *                                 least two heartbeat intervals; the same on every member)
+ * @param promoteLagEntriesMax     a learner is promoted into the chain (appended as the new tail) only once its
+ *                                 appliedSeq is at most this many entries behind the tail's committedSeq
+ *                                 (default 1 000, 0..1 000 000 000; docs/master.md, "Learners"): the smaller, the
+ *                                 shorter the new tail's catch-up inside the chain, during which it serves no
+ *                                 strong read
  */
 public record MasterSettings(
         String id,
@@ -51,9 +56,11 @@ public record MasterSettings(
         long tickIntervalMs,
         long pushTimeoutMs,
         int heartbeatIntervalSeconds,
-        int maxNoHeartbeatSeconds) {
+        int maxNoHeartbeatSeconds,
+        long promoteLagEntriesMax) {
 
     public static final String DEFAULT_ID = "m1";
+    public static final long PROMOTE_LAG_ENTRIES_MAX_DEFAULT = 1_000;
     public static final int CHAIN_LENGTH_MIN_MAX = 64;
 
     public MasterSettings {
@@ -83,6 +90,8 @@ public record MasterSettings(
         long pushTimeoutMs = source.longValue("pushTimeoutMs", 1_000, 1, 600_000);
         int heartbeatIntervalSeconds = source.intValue("heartbeatIntervalSeconds", 1, 1, 600);
         int maxNoHeartbeatSeconds = source.intValue("maxNoHeartbeatSeconds", 3, 2, 3_600);
+        long promoteLagEntriesMax = source.longValue("promoteLagEntriesMax", PROMOTE_LAG_ENTRIES_MAX_DEFAULT, 0,
+                1_000_000_000);
         if (reportTimeoutMs >= leaseMs) {
             source.error("reportTimeoutMs (" + reportTimeoutMs + ") must be less than leaseMs (" + leaseMs
                     + "): a silent node must be suspected before its lease runs out");
@@ -95,7 +104,7 @@ public record MasterSettings(
         source.throwIfInvalid();
         return new MasterSettings(id, http, hazelcastBind, seeds, clusterName, dataDir, chainLengthMin, leaseMs,
                 leaseMarginMs, reportTimeoutMs, tickIntervalMs, pushTimeoutMs, heartbeatIntervalSeconds,
-                maxNoHeartbeatSeconds);
+                maxNoHeartbeatSeconds, promoteLagEntriesMax);
     }
 
     public static MasterSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {

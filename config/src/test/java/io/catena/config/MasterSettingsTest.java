@@ -41,6 +41,16 @@ class MasterSettingsTest {
         assertThat(settings.pushTimeoutMs()).isEqualTo(1_000);
         assertThat(settings.heartbeatIntervalSeconds()).isEqualTo(1);
         assertThat(settings.maxNoHeartbeatSeconds()).isEqualTo(3);
+        assertThat(settings.promoteLagEntriesMax()).isEqualTo(1_000);
+    }
+
+    @Test
+    void the_promotion_lag_is_read_from_the_environment_and_must_not_be_negative() {
+        assertThat(load(demoFile(), Map.of("CATENA_PROMOTE_LAG_ENTRIES_MAX", "0"), Map.of()).promoteLagEntriesMax())
+                .isZero();
+        assertThatThrownBy(() -> load(demoFile(), Map.of(), Map.of("promoteLagEntriesMax", "-1")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("promoteLagEntriesMax must be in 0..1000000000");
     }
 
     @Test
@@ -110,7 +120,7 @@ class MasterSettingsTest {
 
         assertThat(source.effective()).containsKeys("id", "http", "hazelcastBind", "hazelcastSeeds", "clusterName",
                 "dataDir", "chainLengthMin", "leaseMs", "leaseMarginMs", "reportTimeoutMs", "tickIntervalMs",
-                "pushTimeoutMs", "heartbeatIntervalSeconds", "maxNoHeartbeatSeconds");
+                "pushTimeoutMs", "heartbeatIntervalSeconds", "maxNoHeartbeatSeconds", "promoteLagEntriesMax");
     }
 
     @Test

@@ -5,8 +5,10 @@ import io.catena.http.Responses;
 import io.catena.http.Routes;
 import io.catena.config.ControlPlaneJson;
 import io.catena.config.HostPort;
+import io.catena.config.NodeIds;
 import io.catena.config.NodeReport;
 import io.catena.master.core.ChainView;
+import io.catena.master.core.Removal;
 import io.catena.master.runtime.MasterRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +26,7 @@ public final class HttpApi {
 
     /** A node report is a few hundred bytes; anything much larger is not one. */
     static final int REPORT_BYTES_MAX = 64 * 1024;
+    private static final String REMOVE_SUFFIX = "/remove";
 
     private final MasterRuntime runtime;
     private final Routes routes;
@@ -33,6 +36,7 @@ public final class HttpApi {
         this.routes = new Routes()
                 .post("/nodes/report", this::report)
                 .get("/chain", this::chain)
+                .post("/chain/nodes/{id}", this::removeNode) // only {id}/remove: the rest is 404
                 .get("/status", this::status)
                 .get("/ready", this::ready)
                 .get("/health", this::health);
@@ -70,10 +74,43 @@ public final class HttpApi {
         JsonObject body = new JsonObject()
                 .put("epoch", view.epoch())
                 .put("chain", nodes(view.chain()))
+                .put("learners", learners(view.learners()))
                 .put("others", nodes(view.others()))
                 .put("master", new JsonObject().put("id", runtime.settings().id())
                         .put("http", runtime.settings().http().toString()));
         Responses.json(request.response(), 200, body);
+    }
+
+    /** {@code POST /chain/nodes/{id}/remove}: drain a chain node, or remove a learner at once. */
+    private void removeNode(HttpServerRequest request, String rest) {
+        if (!rest.endsWith(REMOVE_SUFFIX)) {
+            Responses.error(request.response(), 404, "no_route", "no resource at " + request.path()
+                    + "; did you mean POST /chain/nodes/{id}/remove?");
+            return;
+        }
+        String id = rest.substring(0, rest.length() - REMOVE_SUFFIX.length());
+        if (!NodeIds.isValid(id)) {
+            Responses.error(request.response(), 400, "bad_node_id", "invalid node id '" + id + "': "
+                    + NodeIds.RULE);
+            return;
+        }
+        if (refuseIfHalted(request)) {
+            return;
+        }
+        Removal removal = runtime.removeNode(id);
+        if (refuseIfHalted(request)) {
+            return;
+        }
+        JsonObject body = new JsonObject().put("id", id);
+        switch (removal.outcome()) {
+            case DRAINING -> Responses.json(request.response(), 202, body.put("state", "draining")
+                    .put("removeAfterMs", removal.removeAfterMs()));
+            case REMOVED -> Responses.json(request.response(), 200, body.put("state", "removed")
+                    .put("epoch", runtime.epoch()));
+            case UNKNOWN -> Responses.error(request.response(), 404, "unknown_node", removal.message());
+            case REFUSED -> Responses.error(request.response(), 409, "chain_needs_node", removal.message());
+            default -> throw new AssertionError(removal.outcome());
+        }
     }
 
     private void status(HttpServerRequest request, String unused) {
@@ -124,7 +161,25 @@ public final class HttpApi {
                     .put("committedSeq", view.committedSeq())
                     .put("lag", view.lag())
                     .put("leaseLeftMs", view.leaseLeftMs())
-                    .put("reportedEpoch", view.reportedEpoch()));
+                    .put("reportedEpoch", view.reportedEpoch())
+                    .put("draining", view.draining()));
+        }
+        return array;
+    }
+
+    private static JsonArray learners(List<ChainView.LearnerView> views) {
+        JsonArray array = new JsonArray();
+        for (ChainView.LearnerView view : views) {
+            array.add(new JsonObject()
+                    .put("id", view.node().id())
+                    .put("role", "learner")
+                    .put("http", view.node().http().toString())
+                    .put("replication", view.node().replication().toString())
+                    .put("alive", view.alive())
+                    .put("reportedEpoch", view.reportedEpoch())
+                    .put("appliedSeq", view.appliedSeq())
+                    .put("caughtUp", view.caughtUp())
+                    .put("lagEntries", view.lagEntries()));
         }
         return array;
     }

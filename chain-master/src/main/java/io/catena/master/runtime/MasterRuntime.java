@@ -12,6 +12,7 @@ import io.catena.master.core.ChainView;
 import io.catena.master.core.Coordinator;
 import io.catena.master.core.CoordinatorSettings;
 import io.catena.master.core.Install;
+import io.catena.master.core.Removal;
 import io.catena.master.store.ConfigurationStore;
 import io.catena.membership.MemberInfo;
 import io.catena.membership.Membership;
@@ -83,7 +84,7 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
 
     public static CoordinatorSettings coordinatorSettings(MasterSettings settings) {
         return new CoordinatorSettings(settings.chainLengthMin(), settings.leaseMs(), settings.leaseMarginMs(),
-                settings.reportTimeoutMs());
+                settings.reportTimeoutMs(), settings.promoteLagEntriesMax());
     }
 
     @Override
@@ -223,6 +224,13 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
         return coordinator.onReport(nowMs(), report);
     }
 
+    /** An operator's request to remove a node: carried out like any other input (docs/master.md, "Drain"). */
+    public Removal removeNode(String nodeId) {
+        Removal removal = coordinator.onRemoveRequest(nowMs(), nodeId);
+        carryOut(removal.installs());
+        return removal;
+    }
+
     public ChainView view() {
         return coordinator.view(nowMs());
     }
@@ -261,8 +269,9 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
                 return;
             }
             LogContext.set(settings.id(), configuration.epoch());
-            log.info("installed epoch {}: chain {}; {}; pushing to {}", configuration.epoch(),
-                    configuration.chainIds(), install.reason(),
+            log.info("installed epoch {}: chain {}, learners {}; {}; pushing to {}", configuration.epoch(),
+                    configuration.chainIds(), configuration.learners().stream().map(NodeDescriptor::id).toList(),
+                    install.reason(),
                     install.recipients().stream().map(NodeDescriptor::id).toList());
             Buffer body = Buffer.buffer(ControlPlaneJson.toJson(configuration).encode());
             for (NodeDescriptor recipient : install.recipients()) {

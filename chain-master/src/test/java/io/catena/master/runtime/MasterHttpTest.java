@@ -60,7 +60,7 @@ class MasterHttpTest {
     HttpClient http;
     ScheduledExecutorService reporter;
     int masterPort;
-    List<FakeNode> nodes = new ArrayList<>();
+    List<FakeNode> nodes = new CopyOnWriteArrayList<>(); // the reporter thread reads it
     FakeMembership membership;
     List<Throwable> fatal = new CopyOnWriteArrayList<>();
 
@@ -71,6 +71,8 @@ class MasterHttpTest {
         final List<JsonObject> pushes = new CopyOnWriteArrayList<>();
         final AtomicReference<ReportReply> lastReply = new AtomicReference<>();
         volatile boolean reporting;
+        volatile long appliedSeq = 10;
+        volatile boolean caughtUp = true;
         volatile long lastLeasedReportSentNanos;
         HttpServer server;
 
@@ -101,7 +103,8 @@ class MasterHttpTest {
             ChainConfiguration held = last == null ? ChainConfiguration.NONE : last.configuration();
             long sentNanos = System.nanoTime();
             JsonObject reply = post("/nodes/report", ControlPlaneJson.toJson(
-                    new NodeReport(descriptor, held.epoch(), held.roleOf(descriptor.id()), 10, 10)).encode()).json();
+                    new NodeReport(descriptor, held.epoch(), held.roleOf(descriptor.id()), appliedSeq,
+                            Math.min(10, appliedSeq), caughtUp)).encode()).json();
             ReportReply parsed = ControlPlaneJson.reply(reply);
             if (parsed.leaseMs() > 0) {
                 lastLeasedReportSentNanos = sentNanos;
@@ -343,7 +346,106 @@ class MasterHttpTest {
         assertThat(ready.getBoolean("membershipReady")).isTrue();
     }
 
+    @Test
+    void a_node_that_joins_a_formed_chain_is_shown_as_a_learner_with_its_progress_and_told_its_configuration()
+            throws Exception {
+        FakeNode learner = addNode("n4");
+        learner.appliedSeq = 4;
+        learner.caughtUp = false;
+        startMaster(membershipOf(n(1), n(2), n(3), learner));
+        List.of(n(1), n(2), n(3)).forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+
+        learner.reporting = true;
+        ChainConfiguration next = awaitStoredEpoch(2);
+
+        assertThat(next.chainIds()).containsExactly("n1", "n2", "n3");
+        assertThat(next.learners()).containsExactly(learner.descriptor);
+        await().untilAsserted(() -> assertThat(learner.pushedEpochs()).containsExactly(2L));
+        await().untilAsserted(() -> assertThat(get("/chain").json().getJsonArray("learners").getJsonObject(0)
+                .getLong("reportedEpoch")).isEqualTo(2));
+        JsonObject chain = get("/chain").json();
+        assertThat(ids(chain.getJsonArray("chain"))).containsExactly("n1", "n2", "n3");
+        assertThat(chain.getJsonArray("others")).isEmpty();
+        assertThat(chain.getJsonArray("learners")).containsExactly(new JsonObject()
+                .put("id", "n4").put("role", "learner")
+                .put("http", learner.descriptor.http().toString())
+                .put("replication", learner.descriptor.replication().toString())
+                .put("alive", true).put("reportedEpoch", 2L).put("appliedSeq", 4L).put("caughtUp", false)
+                .put("lagEntries", 6L));
+        assertThat(learner.lastReply.get().leaseMs()).as("learners hold no lease").isZero();
+    }
+
+    @Test
+    void removing_a_learner_answers_200_and_unknown_or_malformed_ids_get_json_errors() throws Exception {
+        FakeNode learner = addNode("n4");
+        learner.caughtUp = false;
+        startMaster(membershipOf(n(1), n(2), n(3), learner));
+        List.of(n(1), n(2), n(3)).forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        learner.reporting = true;
+        awaitStoredEpoch(2);
+
+        Response removed = post("/chain/nodes/n4/remove", "");
+        assertThat(removed.status()).isEqualTo(200);
+        assertThat(removed.json()).isEqualTo(new JsonObject().put("id", "n4").put("state", "removed")
+                .put("epoch", 3L));
+        assertThat(awaitStoredEpoch(3).learners()).isEmpty();
+        assertThat(get("/chain").json().getJsonArray("others").getJsonObject(0).getBoolean("draining")).isTrue();
+
+        Response unknown = post("/chain/nodes/n9/remove", "");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().getString("error")).isEqualTo("unknown_node");
+        assertThat(unknown.json().getString("message")).contains("n9");
+        Response malformed = post("/chain/nodes/n%201/remove", "");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().getString("error")).isEqualTo("bad_node_id");
+        Response otherVerb = post("/chain/nodes/n1/evict", "");
+        assertThat(otherVerb.status()).isEqualTo(404);
+        assertThat(otherVerb.json().getString("error")).isEqualTo("no_route");
+        assertThat(get("/chain/nodes/n1/remove").status()).isEqualTo(405);
+        assertThat(awaitStoredEpoch(3).chainIds()).as("nothing else changed").containsExactly("n1", "n2", "n3");
+    }
+
+    @Test
+    void removing_a_chain_node_drains_it_with_202_and_removing_the_last_other_node_is_refused_with_409() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        await().until(() -> n(2).lastReply.get().leaseMs() > 0);
+
+        Response draining = post("/chain/nodes/n2/remove", "");
+        assertThat(draining.status()).isEqualTo(202);
+        assertThat(draining.json().fieldNames()).containsExactlyInAnyOrder("id", "state", "removeAfterMs");
+        assertThat(draining.json().getString("id")).isEqualTo("n2");
+        assertThat(draining.json().getString("state")).isEqualTo("draining");
+        assertThat(draining.json().getLong("removeAfterMs")).isBetween(0L, LEASE_MS + LEASE_MARGIN_MS);
+        Response again = post("/chain/nodes/n2/remove", "");
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().getString("state")).isEqualTo("draining");
+
+        ChainConfiguration next = awaitStoredEpoch(2);
+        assertThat(next.chainIds()).containsExactly("n1", "n3");
+        assertThat(next.learners()).as("a draining node is not taken back").isEmpty();
+        await().untilAsserted(() -> assertThat(n(2).pushedEpochs()).containsExactly(1L, 2L));
+        assertThat(post("/chain/nodes/n2/remove", "").json().getString("state")).isEqualTo("removed");
+
+        assertThat(post("/chain/nodes/n1/remove", "").status()).isEqualTo(202);
+        Response refused = post("/chain/nodes/n3/remove", "");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().getString("error")).isEqualTo("chain_needs_node");
+        assertThat(refused.json().getString("message")).contains("empty");
+        await().untilAsserted(() -> assertThat(n(3).lastReply.get().leaseMs()).isEqualTo(LEASE_MS));
+    }
+
     // ------------------------------------------------------------ harness
+
+    FakeNode addNode(String id) throws IOException {
+        FakeNode node = new FakeNode(id);
+        node.listen();
+        nodes.add(node);
+        return node;
+    }
 
     FakeNode n(int i) {
         return nodes.get(i - 1);
