@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
 
 /** Request paths and query strings of the node API (docs/api.md, "Keys"). */
-final class Paths {
+public final class Paths {
 
     private Paths() {
     }
 
     /** Percent-encodes everything but RFC 3986 unreserved characters, so {@code /} becomes {@code %2F}. */
-    static String encode(String text) {
+    public static String encode(String text) {
         StringBuilder encoded = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);

@@ -75,13 +75,7 @@ final class SimStorage implements LogReader {
         submitted = 0;
         durableCount = 0;
         if (snapshotInProgress) {
-            log.clear();
-            data.clear();
-            dataSeq.clear();
-            committedSeq = 0;
-            compactedSeq = 0;
-            compactedEntryEpoch = 0;
-            snapshotInProgress = false;
+            wipe(); // an interrupted install: LmdbStorage starts from nothing at its next open
         }
     }
 
@@ -137,12 +131,7 @@ final class SimStorage implements LogReader {
 
     private void installSnapshotPart(Effect.SnapshotPart part) {
         if (part.first()) {
-            log.clear();
-            data.clear();
-            dataSeq.clear();
-            committedSeq = 0;
-            compactedSeq = 0;
-            compactedEntryEpoch = 0;
+            wipe();
             snapshotInProgress = true;
         }
         for (SnapshotItem item : part.items()) {
@@ -155,6 +144,16 @@ final class SimStorage implements LogReader {
             compactedEntryEpoch = part.entryEpoch();
             snapshotInProgress = false;
         }
+    }
+
+    private void wipe() {
+        log.clear();
+        data.clear();
+        dataSeq.clear();
+        committedSeq = 0;
+        compactedSeq = 0;
+        compactedEntryEpoch = 0;
+        snapshotInProgress = false;
     }
 
     /** A copy of the durable data, in unsigned key order, at the durable commit point. */

@@ -45,6 +45,16 @@ public final class InMemoryStorage implements Storage {
             return log.isEmpty() ? compactedSeq : log.lastKey();
         }
 
+        /** Empties the log and the data, as the first part of a snapshot does (the configuration stays). */
+        void wipe() {
+            log.clear();
+            data.clear();
+            committedSeq = 0;
+            compactedSeq = 0;
+            compactedEntryEpoch = 0;
+            snapshotInProgress = false;
+        }
+
         long lastEntryEpoch() {
             return log.isEmpty() ? compactedEntryEpoch : log.lastEntry().getValue().entryEpoch();
         }
@@ -76,12 +86,7 @@ public final class InMemoryStorage implements Storage {
         synchronized (durable) {
             if (durable.snapshotInProgress) {
                 LOG.warn("node {}: a snapshot install was interrupted; starting from an empty log and data", nodeId);
-                durable.log.clear();
-                durable.data.clear();
-                durable.committedSeq = 0;
-                durable.compactedSeq = 0;
-                durable.compactedEntryEpoch = 0;
-                durable.snapshotInProgress = false;
+                durable.wipe();
             }
             ChainConfiguration configuration = durable.configuration == null ? ChainConfiguration.NONE
                     : EntryEncoding.decodeConfiguration(durable.configuration);
@@ -208,11 +213,7 @@ public final class InMemoryStorage implements Storage {
 
     private void installSnapshotPart(Effect.SnapshotPart part) {
         if (part.first()) {
-            durable.log.clear();
-            durable.data.clear();
-            durable.committedSeq = 0;
-            durable.compactedSeq = 0;
-            durable.compactedEntryEpoch = 0;
+            durable.wipe();
             durable.snapshotInProgress = true;
         }
         for (var item : part.items()) {
