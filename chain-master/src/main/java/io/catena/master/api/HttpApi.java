@@ -35,7 +35,8 @@ public final class HttpApi {
                 .get("/chain", this::chain)
                 .get("/status", this::status)
                 .get("/ready", this::ready)
-                .get("/health", this::health);
+                .get("/health", this::health)
+                .metrics(runtime.metricsRegistry(), runtime::refreshMetrics);
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
