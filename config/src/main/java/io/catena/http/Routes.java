@@ -1,7 +1,10 @@
 package io.catena.http;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,10 +15,22 @@ import java.util.function.BiConsumer;
  * A small route table: exact paths, and {@code /prefix/{param}} where the parameter is the raw (still
  * percent-encoded) rest of the path. A path that matches with another method gets 405 and an {@code Allow}
  * header; a path that matches nothing gets 404. Both are JSON errors.
+ *
+ * <p>With {@link #metrics} the table also serves {@code GET /metrics} and times every request it dispatches
+ * (docs/operations.md).
  */
 public final class Routes {
 
-    private record Route(HttpMethod method, String path, boolean hasParam,
+    /** The Prometheus text exposition format that {@code GET /metrics} answers in. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The route label of requests that matched no route, or were refused before routing. */
+    static final String UNROUTED = "none";
+    /** Histogram bucket bounds of request latency: 250 microseconds to 30 s. */
+    private static final Duration[] LATENCY_BUCKETS = io.catena.config.LatencyBuckets.of(250_000, 30_000_000_000L);
+    private static final Set<String> METHOD_LABELS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE", "PATCH",
+            "OPTIONS");
+
+    private record Route(HttpMethod method, String pattern, String path, boolean hasParam,
                          BiConsumer<HttpServerRequest, String> handler) {
         boolean matches(String requestPath) {
             return hasParam ? requestPath.startsWith(path) : requestPath.equals(path);
@@ -23,6 +38,7 @@ public final class Routes {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private PrometheusMeterRegistry registry; // null: requests are not timed
 
     public Routes get(String pattern, BiConsumer<HttpServerRequest, String> handler) {
         return add(HttpMethod.GET, pattern, handler);
@@ -43,8 +59,23 @@ public final class Routes {
     private Routes add(HttpMethod method, String pattern, BiConsumer<HttpServerRequest, String> handler) {
         boolean hasParam = pattern.endsWith("}");
         String path = hasParam ? pattern.substring(0, pattern.lastIndexOf('{')) : pattern;
-        routes.add(new Route(method, path, hasParam, handler));
+        routes.add(new Route(method, pattern, path, hasParam, handler));
         return this;
+    }
+
+    /**
+     * Times every request this table dispatches in {@code registry} ({@code catena_http_server_requests_seconds}
+     * by route pattern, method and status) and serves {@code GET /metrics}: {@code beforeScrape} runs first (on
+     * the server's event loop, so it may read state owned there), then the registry is written in the Prometheus
+     * text format.
+     */
+    public Routes metrics(PrometheusMeterRegistry registry, Runnable beforeScrape) {
+        this.registry = registry;
+        return get("/metrics", (request, unused) -> {
+            beforeScrape.run();
+            request.response().setStatusCode(200).putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
+                    .end(registry.scrape());
+        });
     }
 
     /**
@@ -67,21 +98,27 @@ public final class Routes {
     }
 
     public void dispatch(HttpServerRequest request) {
+        long startNanos = System.nanoTime();
         if (refuseFraming(request)) {
+            time(request, UNROUTED, startNanos);
             return;
         }
         String path = request.path();
         Set<String> allowed = new LinkedHashSet<>();
+        String matchedPattern = UNROUTED;
         for (Route route : routes) {
             if (!route.matches(path)) {
                 continue;
             }
             if (route.method.equals(request.method())) {
+                time(request, route.pattern, startNanos);
                 route.handler.accept(request, route.hasParam ? path.substring(route.path.length()) : "");
                 return;
             }
             allowed.add(route.method.name());
+            matchedPattern = matchedPattern.equals(UNROUTED) ? route.pattern : matchedPattern;
         }
+        time(request, matchedPattern, startNanos);
         if (allowed.isEmpty()) {
             Responses.error(request.response(), 404, "no_route", "no resource at " + path);
         } else {
@@ -89,6 +126,27 @@ public final class Routes {
             Responses.error(request.response(), 405, "method_not_allowed",
                     request.method().name() + " is not allowed on " + path + "; allowed: " + allowed);
         }
+    }
+
+    /**
+     * Records the request once its response's status line and headers are about to be written: the latency a
+     * client sees to the first byte (for these handlers, which end each response in one call, to the whole
+     * answer). A request whose response never starts (the client went away first) is not recorded. Labels are
+     * bounded: the route's pattern (never the raw path), a standard method name or {@code other}, the status.
+     */
+    private void time(HttpServerRequest request, String route, long startNanos) {
+        PrometheusMeterRegistry timed = registry;
+        if (timed == null) {
+            return;
+        }
+        String method = METHOD_LABELS.contains(request.method().name()) ? request.method().name() : "other";
+        request.response().headersEndHandler(v -> Timer.builder("catena.http.server.requests")
+                .description("HTTP requests by route pattern, method and status, from dispatch to the response")
+                .tags("route", route, "method", method,
+                        "status", Integer.toString(request.response().getStatusCode()))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(timed)
+                .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     /**

@@ -39,7 +39,8 @@ public final class HttpApi {
                 .post("/chain/nodes/{id}", this::removeNode) // only {id}/remove: the rest is 404
                 .get("/status", this::status)
                 .get("/ready", this::ready)
-                .get("/health", this::health);
+                .get("/health", this::health)
+                .metrics(runtime.metricsRegistry(), runtime::refreshMetrics);
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {

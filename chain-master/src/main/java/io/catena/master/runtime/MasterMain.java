@@ -1,6 +1,7 @@
 package io.catena.master.runtime;
 
 import io.catena.config.CommandLine;
+import io.catena.config.LogFormat;
 import io.catena.config.HostPort;
 import io.catena.config.MasterSettings;
 import io.catena.config.SettingsException;
@@ -64,7 +65,9 @@ public final class MasterMain {
     static MasterSettings parse(String[] args) {
         CommandLine commandLine = CommandLine.parse("master", args);
         SettingsSource source = commandLine.source(System.getenv());
-        MasterSettings settings = MasterSettings.load(source);
+        LogFormat logFormat = LogFormat.load(source);
+        MasterSettings settings = MasterSettings.load(source); // also reports an invalid logFormat
+        logFormat.apply();
         LogContext.set(settings.id(), 0);
         log.info("effective settings{}: {}", commandLine.configFile() == null ? ""
                 : " (file " + commandLine.configFile() + ")", source.effective());

@@ -63,6 +63,7 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
     /** Live member incarnations (member UUIDs) per node id: a node is down only when none is left. */
     private final Map<String, Set<String>> nodeIncarnations = new HashMap<>();
     private Coordinator coordinator;
+    private MasterMetrics metrics;
     private HttpServer httpServer;
     private HttpClientAgent pushClient;
     private long tickTimer = -1;
@@ -97,6 +98,7 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
         }
         coordinator = new Coordinator(settings.id(), coordinatorSettings(settings), stored, nowMs());
         LogContext.set(settings.id(), stored.epoch());
+        metrics = new MasterMetrics(settings.id(), stored, this::view);
         if (stored.isNone()) {
             log.info("no stored configuration in {}: the first chain forms once {} nodes are up and reporting",
                     store.file(), settings.chainLengthMin());
@@ -127,7 +129,13 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
                 .eventually(() -> vertx.executeBlocking(() -> {
                     membership.close();
                     return null;
-                }, false));
+                }, false))
+                .eventually(() -> {
+                    if (metrics != null) {
+                        metrics.close();
+                    }
+                    return Future.succeededFuture();
+                });
     }
 
     // ------------------------------------------------------------ membership (callbacks on its threads)
@@ -253,6 +261,16 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
         return settings;
     }
 
+    /** The registry {@code GET /metrics} writes (docs/operations.md). */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry() {
+        return metrics.registry();
+    }
+
+    /** Reads the coordinator's view into the gauges before a scrape (event loop only). */
+    public void refreshMetrics() {
+        metrics.refresh();
+    }
+
     // ------------------------------------------------------------ effects
 
     private void carryOut(List<Install> installs) {
@@ -268,6 +286,7 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
                         + e.getMessage() + "; a master that cannot persist must not publish", e);
                 return;
             }
+            metrics.installed(configuration);
             LogContext.set(settings.id(), configuration.epoch());
             log.info("installed epoch {}: chain {}, learners {}; {}; pushing to {}", configuration.epoch(),
                     configuration.chainIds(), configuration.learners().stream().map(NodeDescriptor::id).toList(),

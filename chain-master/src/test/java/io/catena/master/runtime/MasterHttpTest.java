@@ -457,6 +457,83 @@ class MasterHttpTest {
         return membership;
     }
 
+    @Test
+    void metrics_count_configuration_changes_and_failure_detections_and_show_each_nodes_lag() throws Exception {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        n(3).appliedSeq = 4;
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        await().until(() -> n(3).lastReply.get() != null && n(3).lastReply.get().leaseMs() > 0);
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        Map<String, List<Sample>> first = parse(response.body());
+        assertThat(value(first, "catena_master_configuration_changes_total", Map.of("master", "m1"))).isEqualTo(1);
+        assertThat(value(first, "catena_master_failures_detected_total", Map.of())).isZero();
+        assertThat(value(first, "catena_master_epoch", Map.of())).isEqualTo(1);
+        assertThat(value(first, "catena_master_chain_nodes", Map.of())).isEqualTo(3);
+        assertThat(value(first, "catena_master_node_lag_entries", Map.of("node", "n1", "role", "head"))).isZero();
+        assertThat(value(first, "catena_master_node_lag_entries", Map.of("node", "n3", "role", "tail"))).isEqualTo(6);
+        assertThat(value(first, "catena_master_node_applied_seq", Map.of("node", "n3"))).isEqualTo(4);
+        assertThat(value(first, "catena_master_node_alive", Map.of("node", "n3"))).isEqualTo(1);
+        assertThat(value(first, "catena_master_node_lease_remaining_seconds", Map.of("node", "n3"))).isPositive();
+        assertThat(value(first, "catena_http_server_requests_seconds_count",
+                Map.of("route", "/nodes/report", "method", "POST", "status", "200"))).isGreaterThanOrEqualTo(1);
+
+        reporter.submit(() -> n(3).reporting = false).get();
+        membership.down(n(3).member);
+        awaitStoredEpoch(2);
+        Map<String, List<Sample>> second = parse(get("/metrics").body());
+        assertThat(value(second, "catena_master_configuration_changes_total", Map.of())).isEqualTo(2);
+        assertThat(value(second, "catena_master_failures_detected_total", Map.of())).isEqualTo(1);
+        assertThat(value(second, "catena_master_epoch", Map.of())).isEqualTo(2);
+        assertThat(value(second, "catena_master_chain_nodes", Map.of())).isEqualTo(2);
+        assertThat(value(second, "catena_master_node_lag_entries", Map.of("node", "n3", "role", "outside")))
+                .isEqualTo(6);
+        assertThat(second.get("catena_master_node_lag_entries")).noneMatch(sample ->
+                sample.labels().get("node").equals("n3") && sample.labels().get("role").equals("tail"));
+        assertThat(value(second, "catena_master_node_alive", Map.of("node", "n3"))).isZero();
+    }
+
+    /** One series of a scrape: its labels and value. */
+    record Sample(Map<String, String> labels, double value) {
+    }
+
+    /** The value of the one series named {@code name} whose labels include {@code labels}. */
+    static double value(Map<String, List<Sample>> scrape, String name, Map<String, String> labels) {
+        List<Sample> matching = scrape.getOrDefault(name, List.of()).stream()
+                .filter(sample -> sample.labels().entrySet().containsAll(labels.entrySet())).toList();
+        assertThat(matching).as("series %s%s", name, labels).hasSize(1);
+        return matching.get(0).value();
+    }
+
+    /** Prometheus text exposition: {@code name{label="value",...} number} per line; comments skipped. */
+    static Map<String, List<Sample>> parse(String text) {
+        Map<String, List<Sample>> series = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String id = line.substring(0, space);
+            int brace = id.indexOf('{');
+            Map<String, String> labels = new java.util.HashMap<>();
+            if (brace >= 0) {
+                for (String pair : id.substring(brace + 1, id.length() - 1).split("\",")) {
+                    int eq = pair.indexOf('=');
+                    labels.put(pair.substring(0, eq), pair.substring(eq + 2).replaceAll("\"$", ""));
+                }
+            }
+            String number = line.substring(space + 1);
+            double value = number.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(number);
+            series.computeIfAbsent(brace < 0 ? id : id.substring(0, brace), n -> new ArrayList<>())
+                    .add(new Sample(labels, value));
+        }
+        return series;
+    }
+
     void startMaster(FakeMembership membership) {
         startMaster(membership, dataDir);
     }

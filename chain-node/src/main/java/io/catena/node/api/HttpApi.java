@@ -64,7 +64,8 @@ public final class HttpApi {
                 .put("/kv/{key}", this::put)
                 .delete("/kv/{key}", this::delete)
                 .post("/admin/configuration", this::configuration)
-                .get("/admin/digest", this::digest);
+                .get("/admin/digest", this::digest)
+                .metrics(runtime.metricsRegistry(), runtime::refreshMetrics);
     }
 
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {

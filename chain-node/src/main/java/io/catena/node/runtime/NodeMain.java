@@ -1,6 +1,7 @@
 package io.catena.node.runtime;
 
 import io.catena.config.CommandLine;
+import io.catena.config.LogFormat;
 import io.catena.config.NodeSettings;
 import io.catena.config.SettingsException;
 import io.catena.config.SettingsSource;
@@ -51,7 +52,9 @@ public final class NodeMain {
     static NodeSettings parse(String[] args) {
         CommandLine commandLine = CommandLine.parse("node", args);
         SettingsSource source = commandLine.source(System.getenv());
-        NodeSettings settings = NodeSettings.load(source);
+        LogFormat logFormat = LogFormat.load(source);
+        NodeSettings settings = NodeSettings.load(source); // also reports an invalid logFormat
+        logFormat.apply();
         LogContext.set(settings.id(), settings.configuration().epoch(),
                 settings.configuration().roleOf(settings.id()).wireName());
         log.info("effective settings{}: {}", commandLine.configFile() == null ? ""

@@ -49,6 +49,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private final NodeSettings settings;
     private final Storage storage;
     private final Consumer<Throwable> onFatal;
+    private final NodeMetrics metrics;
     private final Map<Long, Promise<WriteOutcome>> pendingWrites = new HashMap<>();
     /** Reads waiting for this node to commit through their min_seq, lowest seq first. */
     private final PriorityQueue<SeqWaiter> seqWaiters = new PriorityQueue<>(
@@ -72,6 +73,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         this.settings = settings;
         this.storage = storage;
         this.onFatal = onFatal;
+        this.metrics = new NodeMetrics(settings.id());
     }
 
     @Override
@@ -86,6 +88,9 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         transport = new VertxPeerTransport(vertx, settings.self().replication().host(), settings.frameBytesMax(),
                 (int) Math.max(1000, settings.reconnectDelayMs() * 5));
         transport.setListener(this);
+        metrics.bindReplica(replica::status, this::leaseLeftMs, NodeRuntime::nowMs);
+        storage.bindMetrics(metrics.registry());
+        transport.bindMetrics(metrics.registry());
         HttpApi api = new HttpApi(this, settings);
         return transport.listen(settings.replicationBind())
                 .compose(net -> api.listen(vertx, settings.httpBind()))
@@ -158,6 +163,7 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         Future<Void> http = httpServer == null ? Future.succeededFuture() : httpServer.close();
         return http.compose(v -> transport.shutdown()).eventually(() -> leave).eventually(() -> {
             storage.close();
+            metrics.close();
             return Future.succeededFuture();
         });
     }
@@ -231,6 +237,16 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
         return storage.digest();
     }
 
+    /** The registry {@code GET /metrics} writes (docs/operations.md). */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry() {
+        return metrics.registry();
+    }
+
+    /** Reads the replica's state into the gauges before a scrape (event loop only). */
+    public void refreshMetrics() {
+        metrics.refresh();
+    }
+
     /** How much longer this node's lease for its current configuration runs, ms; 0 when it holds none. */
     public long leaseLeftMs() {
         long untilMs = replica.status().leaseUntilMs();
@@ -259,7 +275,10 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     /** Called on the storage writer's thread: hop onto the event loop. */
     @Override
     public void durable(long persistCount, long appliedSeq, long committedSeq) {
-        context.runOnContext(v -> apply(replica.onDurable(persistCount, appliedSeq, committedSeq)));
+        context.runOnContext(v -> {
+            metrics.durableThrough(appliedSeq, committedSeq, nowMs());
+            apply(replica.onDurable(persistCount, appliedSeq, committedSeq));
+        });
     }
 
     @Override

@@ -92,6 +92,8 @@ public final class LmdbStorage implements Storage {
     private final AtomicBoolean dropLogged = new AtomicBoolean();
     private volatile DurabilityListener listener;
     private volatile long durableAppliedSeq;
+    /** Set by {@link #bindMetrics} before the first submit; null: nothing is recorded. */
+    private volatile WriterMetrics metrics;
 
     /** Readers hold it shared; closing the environment takes it exclusively (a read on a closed env would crash). */
     private final ReentrantReadWriteLock envLock = new ReentrantReadWriteLock();
@@ -578,6 +580,11 @@ public final class LmdbStorage implements Storage {
         }
     }
 
+    @Override
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        metrics = new WriterMetrics(registry, batchEntriesMax, batchBytesMax);
+    }
+
     // ---- writer thread ----
 
     /** How long a commit-only batch waits for an append to share its transaction and fsync. */
@@ -606,6 +613,10 @@ public final class LmdbStorage implements Storage {
 
     private void writeAndReport(List<Effect.Persist> batch) {
         writer.write(batch);
+        WriterMetrics recorder = metrics;
+        if (recorder != null && writer.lastCommitNanos >= 0) {
+            recorder.record(batch, writer.lastCommitNanos);
+        }
         durableAppliedSeq = writer.appliedSeq;
         listener.durable(writer.persistCount, writer.appliedSeq, writer.committedSeq);
     }
@@ -710,6 +721,9 @@ public final class LmdbStorage implements Storage {
         private final ByteBuffer configurationKey = utf8Direct(META_CONFIGURATION);
         private ByteBuffer value = ByteBuffer.allocateDirect(4096);
 
+        /** How long the last batch's commit (with its fsync) took; -1 when it committed nothing. */
+        private long lastCommitNanos = -1;
+
         Writer(long appliedSeq, long committedSeq) {
             this.appliedSeq = appliedSeq;
             this.committedSeq = committedSeq;
@@ -774,8 +788,11 @@ public final class LmdbStorage implements Storage {
                     applyCommitted(txn, dataCommitted, commitUpTo);
                     changed = true;
                 }
+                lastCommitNanos = -1;
                 if (changed) {
+                    long commitStartNanos = System.nanoTime();
                     txn.commit(); // an idle batch (commit-only, nothing new) closes unchanged: no fsync
+                    lastCommitNanos = System.nanoTime() - commitStartNanos;
                 }
             }
             appliedSeq = applied;

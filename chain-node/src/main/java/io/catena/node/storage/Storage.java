@@ -45,6 +45,13 @@ public interface Storage extends LogReader, AutoCloseable {
     /** A digest of the committed data and the committedSeq it reflects, from one consistent view. */
     DataDigest digest();
 
+    /**
+     * Records the writer's batch sizes and commit latency in {@code registry} (docs/operations.md); call once,
+     * before the first {@link #submit}. A storage without a writer records nothing.
+     */
+    default void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    }
+
     /** Stops the writer after the queued persists are done, and releases the files. */
     @Override
     void close();

@@ -2,6 +2,8 @@ package io.catena.node.transport;
 
 import io.catena.config.HostPort;
 import io.catena.node.core.Frame;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -38,6 +40,12 @@ public final class VertxPeerTransport implements PeerTransport {
     private NetServer server;
     private Listener listener;
     private long nextInboundLinkId = -1;
+    /** Addresses this transport has linked to since it started: a later link to one of them is a reconnect. */
+    private final Set<HostPort> linkedBefore = new HashSet<>();
+    private Counter connects;
+    private Counter reconnects;
+    private Counter connectFailures;
+    private Counter accepted;
 
     public VertxPeerTransport(Vertx vertx, String localHost, int frameBytesMax, int connectTimeoutMs) {
         this.vertx = vertx;
@@ -52,11 +60,37 @@ public final class VertxPeerTransport implements PeerTransport {
         this.listener = listener;
     }
 
+    /**
+     * Counts links in {@code registry} (docs/operations.md): outbound links established
+     * ({@code catena_link_connects_total}), those to an address linked before ({@code catena_link_reconnects_total}),
+     * failed connection attempts, and inbound links accepted. Call before {@link #listen}.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        connects = Counter.builder("catena.link.connects").description("outbound replication links established")
+                .register(registry);
+        reconnects = Counter.builder("catena.link.reconnects")
+                .description("outbound replication links established to an address this node had linked to before")
+                .register(registry);
+        connectFailures = Counter.builder("catena.link.connect.failures")
+                .description("outbound replication connection attempts that failed").register(registry);
+        accepted = Counter.builder("catena.link.accepted")
+                .description("inbound replication links accepted (from a predecessor)").register(registry);
+    }
+
+    private static void count(Counter counter) {
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
     /** Starts accepting inbound links (from the predecessor) on {@code bind}. */
     public Future<NetServer> listen(HostPort bind) {
         server = vertx.createNetServer(new NetServerOptions().setHost(bind.host()).setPort(bind.port())
                 .setTcpNoDelay(true));
-        server.connectHandler(socket -> attach(nextInboundLinkId--, socket));
+        server.connectHandler(socket -> {
+            count(accepted);
+            attach(nextInboundLinkId--, socket);
+        });
         return server.listen();
     }
 
@@ -66,10 +100,15 @@ public final class VertxPeerTransport implements PeerTransport {
         client.connect(address.port(), address.host()).onComplete(result -> {
             boolean wanted = connecting.remove(linkId);
             if (result.failed()) {
+                count(connectFailures);
                 listener.linkDown(linkId, "connect to " + address + " failed: " + result.cause().getMessage());
             } else if (!wanted) {
                 result.result().close();
             } else {
+                count(connects);
+                if (!linkedBefore.add(address)) {
+                    count(reconnects);
+                }
                 attach(linkId, result.result());
                 listener.linkUp(linkId);
             }
