@@ -12,6 +12,7 @@ import io.catena.master.core.Removal;
 import io.catena.master.runtime.MasterRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -28,12 +29,23 @@ public final class HttpApi {
     static final int REPORT_BYTES_MAX = 64 * 1024;
     private static final String REMOVE_SUFFIX = "/remove";
 
+    /** The dashboard: one self-contained page (inline CSS and script; it fetches only {@code /events}). */
+    static final String DASHBOARD_RESOURCE = "/io/catena/master/dashboard.html";
+    /** The page may load nothing but itself and talk to nothing but this master. */
+    private static final String DASHBOARD_CSP = "default-src 'none'; script-src 'unsafe-inline'; "
+            + "style-src 'unsafe-inline'; connect-src 'self'";
+
     private final MasterRuntime runtime;
     private final Routes routes;
+    private final EventStream events;
+    private final Buffer dashboard = loadDashboard();
 
     public HttpApi(MasterRuntime runtime) {
         this.runtime = runtime;
+        this.events = new EventStream(runtime, this::chainBody);
         this.routes = new Routes()
+                .get("/", this::dashboard)
+                .get("/events", this::events)
                 .post("/nodes/report", this::report)
                 .get("/chain", this::chain)
                 .post("/chain/nodes/{id}", this::removeNode) // only {id}/remove: the rest is 404
@@ -43,8 +55,15 @@ public final class HttpApi {
                 .metrics(runtime.metricsRegistry(), runtime::refreshMetrics);
     }
 
+    /** Serves the routes on {@code bind}; call on the runtime's event loop (the event stream's timer runs there). */
     public Future<HttpServer> listen(Vertx vertx, HostPort bind) {
+        events.start(vertx);
         return routes.listen(vertx, bind);
+    }
+
+    /** Ends the event streams and their timer (the server's close ends the rest). */
+    public void close() {
+        events.close();
     }
 
     // ------------------------------------------------------------ handlers
@@ -67,19 +86,26 @@ public final class HttpApi {
         }).start();
     }
 
+    private void dashboard(HttpServerRequest request, String unused) {
+        request.response().setStatusCode(200)
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("Content-Security-Policy", DASHBOARD_CSP)
+                .end(dashboard);
+    }
+
+    /** {@code GET /events}: server-sent events for the dashboard (see {@link EventStream}). */
+    private void events(HttpServerRequest request, String unused) {
+        if (!refuseIfHalted(request)) {
+            events.open(request);
+        }
+    }
+
     private void chain(HttpServerRequest request, String unused) {
         if (refuseIfHalted(request)) {
             return;
         }
-        ChainView view = runtime.view();
-        JsonObject body = new JsonObject()
-                .put("epoch", view.epoch())
-                .put("chain", nodes(view.chain()))
-                .put("learners", learners(view.learners()))
-                .put("others", nodes(view.others()))
-                .put("master", new JsonObject().put("id", runtime.settings().id())
-                        .put("http", runtime.settings().http().toString()));
-        Responses.json(request.response(), 200, body);
+        Responses.json(request.response(), 200, chainBody());
     }
 
     /** {@code POST /chain/nodes/{id}/remove}: drain a chain node, or remove a learner at once. */
@@ -149,6 +175,18 @@ public final class HttpApi {
 
     // ------------------------------------------------------------ translation
 
+    /** The {@code GET /chain} body, also each {@code chain} event of {@code GET /events}. */
+    private JsonObject chainBody() {
+        ChainView view = runtime.view();
+        return new JsonObject()
+                .put("epoch", view.epoch())
+                .put("chain", nodes(view.chain()))
+                .put("learners", learners(view.learners()))
+                .put("others", nodes(view.others()))
+                .put("master", new JsonObject().put("id", runtime.settings().id())
+                        .put("http", runtime.settings().http().toString()));
+    }
+
     private static JsonArray nodes(List<ChainView.NodeView> views) {
         JsonArray array = new JsonArray();
         for (ChainView.NodeView view : views) {
@@ -196,5 +234,15 @@ public final class HttpApi {
         return true;
     }
 
-    /** Requests the HTTP decoder could not parse: malformed Content-Length, oversized lines or headers. */
+    private static Buffer loadDashboard() {
+        try (java.io.InputStream in = HttpApi.class.getResourceAsStream(DASHBOARD_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the dashboard page " + DASHBOARD_RESOURCE
+                        + " is missing from the classpath");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the dashboard page " + DASHBOARD_RESOURCE, e);
+        }
+    }
 }

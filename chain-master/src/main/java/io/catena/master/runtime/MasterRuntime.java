@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Effect order.</b> Each {@link Install} the coordinator returns is carried out in order, one at a time:
  * <ol>
  *   <li>store it durably ({@link ConfigurationStore#save}, synchronously: installs are rare);</li>
- *   <li>then push it to every recipient ({@code POST /admin/configuration}), once, without waiting.</li>
+ *   <li>then push it to every recipient ({@code POST /admin/configuration}), once, without waiting;</li>
+ *   <li>then tell the reconfiguration listeners (the dashboard's {@code GET /events}).</li>
  * </ol>
  * A failed push is only logged: the node also gets the configuration in its next report reply. A failed store is
  * fatal (fail-stop): the coordinator has already moved on to a configuration that is not durable, so from then on
@@ -65,6 +67,9 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
     private Coordinator coordinator;
     private MasterMetrics metrics;
     private HttpServer httpServer;
+    private HttpApi httpApi;
+    /** Told of every configuration once it is durable (event loop only): the dashboard's event stream. */
+    private final List<Consumer<Reconfiguration>> reconfigurationListeners = new ArrayList<>();
     private HttpClientAgent pushClient;
     private long tickTimer = -1;
     private boolean membershipReady;
@@ -110,7 +115,8 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
                 .setLocalAddress(settings.http().host()) // pushes leave from our own address: fault tests cut it
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.pushTimeoutMs()))
                 .setKeepAlive(true).setTcpNoDelay(true));
-        return new HttpApi(this).listen(vertx, settings.http()).onSuccess(server -> {
+        httpApi = new HttpApi(this);
+        return httpApi.listen(vertx, settings.http()).onSuccess(server -> {
             httpServer = server;
             tickTimer = vertx.setPeriodic(settings.tickIntervalMs(), id -> carryOut(coordinator.onTick(nowMs())));
             log.info("master {} serving HTTP on {}; joining the membership cluster '{}' on {} via {}",
@@ -124,6 +130,9 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
     public Future<?> stop() {
         stopping = true;
         vertx.cancelTimer(tickTimer);
+        if (httpApi != null) {
+            httpApi.close();
+        }
         Future<Void> http = httpServer == null ? Future.succeededFuture() : httpServer.close();
         return http.eventually(() -> pushClient.close())
                 .eventually(() -> vertx.executeBlocking(() -> {
@@ -239,6 +248,11 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
         return removal;
     }
 
+    /** {@code listener} is told of each configuration installed from now on, once it is durable (event loop). */
+    public void onReconfiguration(Consumer<Reconfiguration> listener) {
+        reconfigurationListeners.add(listener);
+    }
+
     public ChainView view() {
         return coordinator.view(nowMs());
     }
@@ -296,6 +310,10 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
             for (NodeDescriptor recipient : install.recipients()) {
                 push(recipient, configuration.epoch(), body);
             }
+            Reconfiguration installed = new Reconfiguration(System.currentTimeMillis(), configuration.epoch(),
+                    configuration.chainIds(), configuration.learners().stream().map(NodeDescriptor::id).toList(),
+                    install.reason());
+            reconfigurationListeners.forEach(listener -> listener.accept(installed));
         }
     }
 

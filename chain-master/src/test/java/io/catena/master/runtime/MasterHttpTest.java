@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -534,6 +535,105 @@ class MasterHttpTest {
         return series;
     }
 
+    @Test
+    void the_event_stream_replays_installed_configurations_sends_the_chain_and_then_each_new_configuration()
+            throws Exception {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+        await().until(() -> n(3).lastReply.get() != null && n(3).lastReply.get().leaseMs() > 0);
+
+        try (EventReader events = openEvents()) {
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(events.contentType()).startsWith("text/event-stream");
+            Event replayed = events.next();
+            assertThat(replayed.name()).isEqualTo("reconfiguration");
+            assertThat(replayed.json().getLong("epoch")).isEqualTo(1);
+            assertThat(replayed.json().getJsonArray("chain")).containsExactly("n1", "n2", "n3");
+            assertThat(replayed.json().getString("reason")).isNotBlank();
+            Event first = events.next();
+            assertThat(first.name()).isEqualTo("chain");
+            assertThat(first.json().getLong("epoch")).isEqualTo(1);
+            assertThat(ids(first.json().getJsonArray("chain"))).containsExactly("n1", "n2", "n3");
+            assertThat(first.json().getJsonArray("chain").getJsonObject(0).fieldNames()).contains("role",
+                    "appliedSeq", "committedSeq", "lag", "leaseLeftMs", "alive");
+            assertThat(first.json().getJsonObject("master").getString("id")).isEqualTo("m1");
+
+            reporter.submit(() -> n(3).reporting = false).get();
+            membership.down(n(3).member);
+
+            Event installed = events.nextNamed("reconfiguration");
+            assertThat(installed.json().getLong("epoch")).isEqualTo(2);
+            assertThat(installed.json().getJsonArray("chain")).containsExactly("n1", "n2");
+            assertThat(installed.json().getString("reason")).contains("n3");
+            Event after = events.nextNamed("chain");
+            assertThat(after.json().getLong("epoch")).isEqualTo(2);
+            assertThat(ids(after.json().getJsonArray("chain"))).containsExactly("n1", "n2");
+        }
+    }
+
+    @Test
+    void an_idle_event_stream_gets_a_chain_snapshot_at_least_every_second() throws Exception {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        nodes.forEach(node -> node.reporting = true);
+        awaitStoredEpoch(1);
+
+        try (EventReader events = openEvents()) {
+            events.nextNamed("chain");
+            long startNanos = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                events.nextNamed("chain");
+            }
+            long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+            assertThat(elapsedMs).as("ms for three more snapshots of an unchanged chain").isLessThan(3 * 1_000 + 500);
+        }
+    }
+
+    @Test
+    void event_streams_are_bounded_and_a_closed_one_frees_its_place() throws Exception {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        List<EventReader> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                EventReader events = openEvents();
+                assertThat(events.status()).as("stream %d", i + 1).isEqualTo(200);
+                events.nextNamed("chain");
+                open.add(events);
+            }
+            try (EventReader refused = openEvents()) {
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(new JsonObject(refused.rest()).getString("error")).isEqualTo("too_many_streams");
+            }
+
+            open.remove(0).close();
+
+            await().untilAsserted(() -> {
+                try (EventReader again = openEvents()) {
+                    assertThat(again.status()).isEqualTo(200);
+                }
+            });
+        } finally {
+            for (EventReader events : open) {
+                events.close();
+            }
+        }
+    }
+
+    @Test
+    void the_dashboard_is_one_self_contained_html_page_that_listens_to_the_event_stream() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+
+        HttpResponse<String> page = sendRaw(HttpRequest.newBuilder(uri("/")).GET());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'")
+                .contains("connect-src 'self'");
+        assertThat(page.body()).startsWith("<!DOCTYPE html>").contains("new EventSource(\"/events\")")
+                .contains("addEventListener(\"chain\"").contains("addEventListener(\"reconfiguration\"")
+                .doesNotContain("src=\"http", "href=\"http", "@import");
+    }
+
     void startMaster(FakeMembership membership) {
         startMaster(membership, dataDir);
     }
@@ -593,6 +693,95 @@ class MasterHttpTest {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------ server-sent events
+
+    record Event(String name, String data) {
+        JsonObject json() {
+            return new JsonObject(data);
+        }
+    }
+
+    /** One {@code GET /events} stream, read event by event; every read gives up after 10 s. */
+    final class EventReader implements AutoCloseable {
+        private final HttpResponse<java.io.InputStream> response;
+        private final java.io.BufferedReader reader;
+        private final ExecutorService readerThread = Executors.newSingleThreadExecutor();
+
+        EventReader(HttpResponse<java.io.InputStream> response) {
+            this.response = response;
+            this.reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        int status() {
+            return response.statusCode();
+        }
+
+        String contentType() {
+            return response.headers().firstValue("Content-Type").orElse("");
+        }
+
+        /** The next event; {@code retry:} and comment lines are skipped. */
+        Event next() throws Exception {
+            return readerThread.submit(() -> {
+                String name = "message";
+                StringBuilder data = new StringBuilder();
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.isEmpty() && data.length() > 0) {
+                        return new Event(name, data.toString());
+                    } else if (line.startsWith("event: ")) {
+                        name = line.substring("event: ".length());
+                    } else if (line.startsWith("data: ")) {
+                        data.append(line.substring("data: ".length()));
+                    }
+                }
+                throw new java.io.EOFException("the event stream ended");
+            }).get(10, TimeUnit.SECONDS);
+        }
+
+        Event nextNamed(String name) throws Exception {
+            for (Event event = next(); ; event = next()) {
+                if (event.name().equals(name)) {
+                    return event;
+                }
+            }
+        }
+
+        /** The rest of the body (for a refused stream). */
+        String rest() throws Exception {
+            return readerThread.submit(() -> {
+                StringBuilder all = new StringBuilder();
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    all.append(line);
+                }
+                return all.toString();
+            }).get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            readerThread.shutdownNow();
+            response.body().close();
+        }
+    }
+
+    EventReader openEvents() throws Exception {
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(uri("/events"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new EventReader(response);
+    }
+
+    HttpResponse<String> sendRaw(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
