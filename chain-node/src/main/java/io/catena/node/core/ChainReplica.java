@@ -58,6 +58,10 @@ public final class ChainReplica {
     private PendingKeys pending = new PendingKeys();
     /** The log holds no entry at or before this seq (compacted, or replaced by a snapshot). */
     private long compactedThroughSeq;
+    /** The entryEpoch of the entry at compactedThroughSeq; -1 when unknown. */
+    private long compactedEntryEpoch = -1;
+    /** The highest commitUpTo handed to storage: at a tail or learner, appends in flight are committed ones. */
+    private long commitIssuedSeq;
     /** Installing a snapshot from the predecessor (successor side): persist count -> chunk index, in order. */
     private boolean installingSnapshot;
     private final ArrayDeque<long[]> snapshotPersists = new ArrayDeque<>();
@@ -116,6 +120,9 @@ public final class ChainReplica {
             throw new IllegalArgumentException("compacted " + storedCompactedSeq + " > committed " + storedCommittedSeq);
         }
         this.compactedThroughSeq = storedCompactedSeq;
+        this.compactedEntryEpoch = storedCompactedSeq == 0 ? 0 : storedAppliedSeq == storedCompactedSeq
+                ? storedEntryEpoch : -1;
+        this.commitIssuedSeq = storedCommittedSeq;
         for (long seq = storedCommittedSeq + 1; seq <= storedAppliedSeq; seq++) {
             final long missing = seq;
             pending.add(logReader.entry(seq).orElseThrow(
@@ -414,6 +421,9 @@ public final class ChainReplica {
                 next.chainIds(), next.roleOf(selfId).wireName());
         configuration = next;
         role = next.roleOf(selfId);
+        if (installingSnapshot) {
+            abortSnapshotInstall("the configuration changed to epoch " + next.epoch());
+        }
         closeDownstream("configuration changed to epoch " + next.epoch());
         if (upstreamLinkId != NO_LINK) {
             out.add(new Effect.Close(upstreamLinkId, "configuration changed to epoch " + next.epoch()));
@@ -456,12 +466,14 @@ public final class ChainReplica {
         }
         upstreamLinkId = linkId;
         predecessorCommittedSeq = hello.committedSeq();
-        if (installingSnapshot) {
-            log.warn("a new link from {} interrupts the snapshot install at seq {}; reporting an empty log",
+        if (installingSnapshot && snapshotLastPersist >= 0) {
+            // every part is on its way to storage: the install completes and reports its Position on this link
+            log.info("a new link from {} during the snapshot install at seq {}: reporting once it is installed",
                     hello.fromId(), snapshotSeq);
-            installingSnapshot = false;
-            snapshotPersists.clear();
-            snapshotLastPersist = -1;
+            return;
+        }
+        if (installingSnapshot) {
+            abortSnapshotInstall("a new link from " + hello.fromId() + " interrupted it");
         }
         sendPosition(linkId);
     }
@@ -565,6 +577,10 @@ public final class ChainReplica {
             protocolViolation(linkId, "Entries before Hello");
             return;
         }
+        if (!logValidated) {
+            protocolViolation(linkId, "Entries before the handshake's Truncate");
+            return;
+        }
         String invalid = invalidEntries(frame);
         if (invalid != null) {
             corruptFramesRejected++;
@@ -616,7 +632,7 @@ public final class ChainReplica {
             return;
         }
         long afterSeq = truncate.afterSeq();
-        if (afterSeq < committedSeq || afterSeq > acceptedSeq) {
+        if (afterSeq < Math.max(committedSeq, commitIssuedSeq) || afterSeq > acceptedSeq) {
             corruptFramesRejected++;
             log.error("refused Truncate after seq {}: committed {} accepted {}", afterSeq, committedSeq, acceptedSeq);
             out.add(new Effect.Close(linkId, "refused Truncate after " + afterSeq));
@@ -625,12 +641,12 @@ public final class ChainReplica {
         }
         boolean discards = afterSeq < acceptedSeq;
         if (discards) {
-            LogEntry last = afterSeq == 0 ? null : entryAt(afterSeq);
+            long lastEpoch = afterSeq == 0 ? 0 : entryEpochAt(afterSeq);
             log.warn("discarding uncommitted log entries ({}, {}]: the chain never had them", afterSeq, acceptedSeq);
             persist(new Effect.Persist(List.of(), committedSeq, afterSeq, null));
             truncationPersistCount = persistsIssued;
             acceptedSeq = afterSeq;
-            acceptedEntryEpoch = last == null ? 0 : last.entryEpoch();
+            acceptedEntryEpoch = Math.max(0, lastEpoch);
             window.reset(afterSeq + 1);
             pending.truncateAfter(afterSeq);
         }
@@ -646,9 +662,11 @@ public final class ChainReplica {
     }
 
     private void sendPosition(long linkId) {
-        LogEntry atCommitted = committedSeq == 0 ? null : entryAt(committedSeq);
-        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch, committedSeq,
-                atCommitted == null ? 0 : atCommitted.entryEpoch()));
+        // Appends in flight at a tail or learner carry their commit: a truncation must not go below them either.
+        long committed = Math.max(committedSeq, commitIssuedSeq);
+        long epochAtCommitted = committed == 0 ? 0 : entryEpochAt(committed);
+        send(linkId, new Frame.Position(configuration.epoch(), acceptedSeq, acceptedEntryEpoch, committed,
+                epochAtCommitted < 0 ? Frame.Position.NOT_STATED : epochAtCommitted));
         lastAckCommittedSeq = -1;
         ackUpstream();
     }
@@ -768,12 +786,33 @@ public final class ChainReplica {
         snapshotEntryEpoch = chunk.entryEpoch();
         snapshotPersists.clear();
         snapshotLastPersist = -1;
-        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = 0;
+        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = commitIssuedSeq = 0;
         acceptedEntryEpoch = 0;
         compactedThroughSeq = 0;
+        compactedEntryEpoch = 0;
         readBarrierSeq = 0;
         logValidated = false;
         upstreamReady = false;
+        window.reset(1);
+        pending = new PendingKeys();
+    }
+
+    /**
+     * Gives up an install whose parts stopped coming: storage is told to empty the log and the data as well (a
+     * snapshot part that is first and last, at seq 0), so that storage and this replica agree on an empty state and
+     * the in-progress mark is cleared; the predecessor then starts over from our empty Position.
+     */
+    private void abortSnapshotInstall(String why) {
+        log.warn("abandoning the snapshot install at seq {} ({}): starting from an empty log", snapshotSeq, why);
+        persist(Effect.Persist.snapshot(new Effect.SnapshotPart(0, 0, true, true, List.of())));
+        truncationPersistCount = persistsIssued;
+        installingSnapshot = false;
+        snapshotPersists.clear();
+        snapshotLastPersist = -1;
+        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = commitIssuedSeq = 0;
+        acceptedEntryEpoch = 0;
+        compactedThroughSeq = 0;
+        compactedEntryEpoch = 0;
         window.reset(1);
         pending = new PendingKeys();
     }
@@ -792,9 +831,10 @@ public final class ChainReplica {
         }
         installingSnapshot = false;
         snapshotsInstalled++;
-        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = snapshotSeq;
+        acceptedSeq = appliedSeq = committedSeq = dataCommittedSeq = commitIssuedSeq = snapshotSeq;
         acceptedEntryEpoch = snapshotEntryEpoch;
         compactedThroughSeq = snapshotSeq;
+        compactedEntryEpoch = snapshotEntryEpoch;
         window.reset(snapshotSeq + 1);
         truncationPersistCount = snapshotLastPersist;
         snapshotLastPersist = -1;
@@ -814,8 +854,10 @@ public final class ChainReplica {
         long target = Math.min(dataCommittedSeq - limits.logRetentionEntries(), compactionHoldSeq());
         long batch = Math.max(1, limits.logRetentionEntries() / 4);
         if (target - compactedThroughSeq >= batch) {
+            long epochAtTarget = entryEpochAt(target);
             persist(Effect.Persist.compaction(committedSeq, target));
             compactedThroughSeq = target;
+            compactedEntryEpoch = epochAtTarget;
         }
     }
 
@@ -1036,6 +1078,15 @@ public final class ChainReplica {
         return entry != null ? entry : logReader.entry(seq).orElse(null);
     }
 
+    /** The entryEpoch of the entry at {@code seq}, also at the compaction point; -1 when not known. */
+    private long entryEpochAt(long seq) {
+        LogEntry entry = entryAt(seq);
+        if (entry != null) {
+            return entry.entryEpoch();
+        }
+        return seq == compactedThroughSeq ? compactedEntryEpoch : -1;
+    }
+
     /**
      * The read barrier this node hands its successor: its durable log end, or what its own predecessor's Hello
      * said if higher. By write-ahead at every hop, anything any tail (current or past) could have committed and
@@ -1048,6 +1099,9 @@ public final class ChainReplica {
 
     private void persist(Effect.Persist persist) {
         persistsIssued++;
+        if (persist.snapshot() == null) {
+            commitIssuedSeq = Math.max(commitIssuedSeq, persist.commitUpTo());
+        }
         out.add(persist);
     }
 

@@ -359,15 +359,26 @@ class ChainReplicaTest {
 
         @Test
         void durability_reported_for_persists_before_a_truncation_is_ignored() {
-            ChainReplica tail = linkedSuccessor("n3");
-            tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
-            long beforeTruncation = tail.persistsIssued();
-            tail.onFrame(UP, new Frame.Truncate(1, 0));
+            ChainReplica middle = linkedSuccessor("n2");
+            middle.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+            long beforeTruncation = middle.persistsIssued();
+            middle.onFrame(UP, new Frame.Truncate(1, 0));
 
-            Effects stale = tail.onDurable(beforeTruncation, 2, 2);
+            Effects stale = middle.onDurable(beforeTruncation, 2, 0);
 
             assertThat(stale.isEmpty()).isTrue();
-            assertThat(tail.committedSeq()).isZero();
+            assertThat(middle.status().appliedSeq()).isZero();
+        }
+
+        @Test
+        void a_tail_refuses_a_truncation_below_appends_it_already_committed() {
+            ChainReplica tail = linkedSuccessor("n3");
+            tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1), entry(2))));
+
+            Effects effects = tail.onFrame(UP, new Frame.Truncate(1, 0));
+
+            assertThat(effects.persists()).as("storage would refuse to discard committed entries").isEmpty();
+            assertThat(closes(effects, UP)).isTrue();
         }
 
         @Test
@@ -849,6 +860,83 @@ class ChainReplicaTest {
             assertThat(head.onClientWrite(0, 9, put("a", new Precondition.Present())).replies())
                     .containsExactly(new Effect.Reply(9, new WriteOutcome.PreconditionFailed(0)));
             assertThat(head.onClientWrite(0, 10, put("a", new Precondition.Absent())).persists()).hasSize(1);
+        }
+    }
+
+    @Nested
+    class Snapshots {
+
+        static final SnapshotItem A = new SnapshotItem(bytes("a"), 7, bytes("A"));
+
+        Frame.SnapshotChunk chunk(long index, boolean last) {
+            return new Frame.SnapshotChunk(1, 40, 1, index, last, List.of(A));
+        }
+
+        @Test
+        void a_successor_installs_a_snapshot_acks_each_part_and_reports_its_new_position() {
+            ChainReplica tail = replica("n3", THREE);
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 0));
+
+            Effects first = tail.onFrame(UP, chunk(0, false));
+            Effects last = tail.onFrame(UP, chunk(1, true));
+            Effects durable = tail.onDurable(tail.persistsIssued(), 40, 40);
+
+            assertThat(first.persists()).singleElement().satisfies(p -> assertThat(p.snapshot().first()).isTrue());
+            assertThat(last.persists()).singleElement().satisfies(p -> assertThat(p.snapshot().last()).isTrue());
+            assertThat(sentOn(durable, UP)).contains(new Frame.SnapshotAck(1, 1))
+                    .anySatisfy(f -> assertThat(f).isInstanceOfSatisfying(Frame.Position.class,
+                            p -> assertThat(p.appliedSeq()).isEqualTo(40)));
+            assertThat(tail.status().compactedSeq()).isEqualTo(40);
+        }
+
+        @Test
+        void a_new_link_before_the_last_part_abandons_the_install_in_storage_too() {
+            ChainReplica tail = replica("n3", THREE);
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 0));
+            tail.onFrame(UP, chunk(0, false));
+            long partsIssued = tail.persistsIssued();
+
+            Effects hello = tail.onFrame(UP - 1, new Frame.Hello(1, "n2", 0));
+
+            assertThat(hello.persists()).singleElement().satisfies(p -> {
+                assertThat(p.snapshot().first()).isTrue();
+                assertThat(p.snapshot().last()).as("an empty, complete install: storage clears its mark").isTrue();
+                assertThat(p.snapshot().seq()).isZero();
+            });
+            assertThat(sentOn(hello, UP - 1)).anySatisfy(f -> assertThat(f).isInstanceOfSatisfying(
+                    Frame.Position.class, p -> assertThat(p.appliedSeq()).isZero()));
+            assertThat(tail.onDurable(partsIssued, 0, 0).isEmpty()).as("reports before the abort are stale").isTrue();
+            tail.onDurable(tail.persistsIssued(), 0, 0); // the abort's own report agrees with the replica
+        }
+
+        @Test
+        void a_new_link_after_the_last_part_waits_for_the_install_and_reports_on_the_new_link() {
+            ChainReplica tail = replica("n3", THREE);
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 0));
+            tail.onFrame(UP, chunk(0, true));
+
+            Effects hello = tail.onFrame(UP - 1, new Frame.Hello(1, "n2", 0));
+            Effects durable = tail.onDurable(tail.persistsIssued(), 40, 40);
+
+            assertThat(hello.persists()).isEmpty();
+            assertThat(sentOn(hello, UP - 1)).isEmpty();
+            assertThat(sentOn(durable, UP - 1)).anySatisfy(f -> assertThat(f).isInstanceOfSatisfying(
+                    Frame.Position.class, p -> assertThat(p.appliedSeq()).isEqualTo(40)));
+        }
+
+        @Test
+        void entries_before_the_handshakes_truncate_are_refused() {
+            ChainReplica tail = replica("n3", THREE);
+            tail.start(0);
+            tail.onFrame(UP, new Frame.Hello(1, "n2", 0));
+
+            Effects effects = tail.onFrame(UP, new Frame.Entries(1, List.of(entry(1))));
+
+            assertThat(effects.persists()).isEmpty();
+            assertThat(closes(effects, UP)).isTrue();
         }
     }
 
