@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -71,9 +71,8 @@ class DashboardBrowserTest {
         assertThat(body("data-connected")).isEqualTo("true");
         assertThat(chainBoxes("data-node-id")).containsExactly("n1", "n2", "n3");
         assertThat(chainBoxes("data-role")).containsExactly("head", "middle", "tail");
-        assertThat(browser.findElement(By.cssSelector("#line .node[data-node-id='n1']")).getText())
-                .contains("appliedSeq", "committedSeq", "lag", "lease");
-        assertThat(logRow(1).getAttribute("data-chain")).isEqualTo("n1,n2,n3");
+        assertThat(text("#line .node[data-node-id='n1']")).contains("appliedSeq", "committedSeq", "lag", "lease");
+        assertThat(logRow(1, "data-chain")).isEqualTo("n1,n2,n3");
 
         cluster.kill("n2");
 
@@ -82,9 +81,8 @@ class DashboardBrowserTest {
         assertThat(epoch).as("epoch after the kill of n2").isGreaterThan(1);
         assertThat(chainBoxes("data-node-id")).containsExactly("n1", "n3");
         assertThat(chainBoxes("data-role")).containsExactly("head", "tail");
-        WebElement installed = logRow(epoch);
-        assertThat(installed.getAttribute("data-chain")).isEqualTo("n1,n3");
-        assertThat(installed.getText()).contains("removed [n2]");
+        assertThat(logRow(epoch, "data-chain")).isEqualTo("n1,n3");
+        assertThat(logRow(epoch, "text")).contains("removed [n2]");
         awaitPage("the page shows n2 outside the chain, not reporting").until(() -> !browser.findElements(
                 By.cssSelector("#others .node[data-node-id='n2'][data-alive='false']")).isEmpty());
     }
@@ -134,15 +132,28 @@ class DashboardBrowserTest {
         return value == null ? "" : value;
     }
 
+    // The page redraws on every event (at least once a second), so element references go stale between two
+    // WebDriver calls: each read below is one script that reads the whole answer from the DOM at once.
+
     /** One attribute of each node box of the chain, head first (learners excluded). */
+    @SuppressWarnings("unchecked")
     private List<String> chainBoxes(String attribute) {
-        return browser.findElements(By.cssSelector("#line .node:not(.learner)")).stream()
-                .map(box -> box.getAttribute(attribute)).toList();
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from(document"
+                + ".querySelectorAll('#line .node:not(.learner)')).map(e => e.getAttribute(arguments[0]));", attribute);
     }
 
-    private WebElement logRow(long epoch) {
-        List<WebElement> rows = browser.findElements(By.cssSelector("#log tr.reconfiguration[data-epoch='"
-                + epoch + "']"));
+    private String text(String selector) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", selector);
+    }
+
+    /** An attribute ({@code text}: the row's text) of the one reconfiguration-log row of {@code epoch}. */
+    @SuppressWarnings("unchecked")
+    private String logRow(long epoch, String attribute) {
+        List<String> rows = (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from(document"
+                + ".querySelectorAll(\"#log tr.reconfiguration[data-epoch='\" + arguments[0] + \"']\")).map(r => "
+                + "arguments[1] === 'text' ? r.innerText : r.getAttribute(arguments[1]));", Long.toString(epoch),
+                attribute);
         assertThat(rows).as("rows of epoch %d in the reconfiguration log", epoch).hasSize(1);
         return rows.get(0);
     }
