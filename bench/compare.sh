@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on this machine: Catena static chains of 1, 3 and 5 nodes (fsync on) and a 3-member
 # etcd (Debian's etcd-server, v3 JSON gateway, fsync on as always), driven by the same client: wrk with Lua
-# scripts, 100-byte values over 10 000 keys, 1, 16 and 64 connections, RUNS runs of DURATION seconds each,
+# scripts (bench/put.lua, bench/get.lua, bench/etcd.lua), 100-byte values over 10 000 keys, 1, 16 and 64 connections, RUNS runs of DURATION seconds each,
 # medians reported. Writes a TSV of every run and of the medians, a Markdown table, and an SVG chart.
 #
 #   bench/compare.sh [--duration 10] [--runs 3] [--out target/compare] [--chains "1 3 5"] [--no-etcd]
@@ -168,9 +168,9 @@ run_etcd() {
   [[ -n "$leader" ]] || { echo "compare.sh: no etcd leader found" >&2; exit 1; }
   echo "etcd, 3 members, leader $leader (pids$pids)" >&2
   for conns in 1 16 64; do
-    measure etcd "3-members" put "$leader" "$ROOT/bench/etcd-put.lua" "$conns" "$pids"
+    measure etcd "3-members" put "$leader" "$ROOT/bench/etcd.lua" "$conns" "$pids" -- put
   done
-  measure etcd "3-members" get "$leader" "$ROOT/bench/etcd-range.lua" 64 ""
+  measure etcd "3-members" get "$leader" "$ROOT/bench/etcd.lua" 64 "" -- range
   stop_all
 }
 
