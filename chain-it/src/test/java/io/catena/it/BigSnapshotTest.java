@@ -2,12 +2,8 @@ package io.catena.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,7 +32,7 @@ class BigSnapshotTest {
     void aSnapshotLargerThanTheHeapShips() throws Exception {
         cluster.start();
         long loadStart = System.nanoTime();
-        load();
+        CatchUpTest.load(cluster, "big-", KEYS, VALUE, 32, Duration.ofMinutes(25));
         long loadedNs = System.nanoTime();
         cluster.startNode("n3");
         CatchUpTest.awaitCaughtUpTail(cluster, "n3", List.of("n1", "n2", "n3"));
@@ -47,31 +43,5 @@ class BigSnapshotTest {
         System.out.printf("big snapshot: %d keys x %d bytes loaded in %d s; n3 caught up %d s after its start%n",
                 KEYS, VALUE.length(), (loadedNs - loadStart) / 1_000_000_000L,
                 (caughtUpNs - loadedNs) / 1_000_000_000L);
-    }
-
-    private void load() throws Exception {
-        int writers = 32;
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                int writer = w;
-                done.add(pool.submit(() -> {
-                    String head = cluster.headHttp();
-                    for (int i = writer; i < KEYS; i += writers) {
-                        HttpResponse<String> answer = cluster.put(head, "big-" + i, VALUE);
-                        if (answer.statusCode() != 200) {
-                            throw new AssertionError("big-" + i + ": " + answer.statusCode() + " " + answer.body());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> writer : done) {
-                writer.get(25, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -97,21 +97,30 @@ class CatchUpTest {
     }
 
     static void preload(CatenaCluster cluster, int count) throws Exception {
-        ExecutorService writers = Executors.newFixedThreadPool(16);
+        load(cluster, "pre-", count, VALUE, 16, Duration.ofSeconds(180));
+    }
+
+    /**
+     * Writes keys {@code prefix}0 .. {@code prefix}(count-1) with {@code value} at the head from {@code writers}
+     * threads; a 503 (a new configuration's lease on its way: nothing written) is retried.
+     */
+    static void load(CatenaCluster cluster, String prefix, int count, String value, int writers, Duration timeout)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (int w = 0; w < 16; w++) {
+            for (int w = 0; w < writers; w++) {
                 int writer = w;
-                done.add(writers.submit(() -> {
+                done.add(pool.submit(() -> {
                     String head = cluster.headHttp();
-                    for (int i = writer; i < count; i += 16) {
-                        HttpResponse<String> answer = cluster.put(head, "pre-" + i, VALUE);
+                    for (int i = writer; i < count; i += writers) {
+                        HttpResponse<String> answer = cluster.put(head, prefix + i, value);
                         for (int retry = 0; answer.statusCode() == 503 && retry < 100; retry++) {
-                            Thread.sleep(50); // a new configuration's lease is on its way: nothing was written
-                            answer = cluster.put(head, "pre-" + i, VALUE);
+                            Thread.sleep(50);
+                            answer = cluster.put(head, prefix + i, value);
                         }
                         if (answer.statusCode() != 200) {
-                            throw new AssertionError("preload write pre-" + i + ": " + answer.statusCode() + " "
+                            throw new AssertionError("write " + prefix + i + ": " + answer.statusCode() + " "
                                     + answer.body());
                         }
                     }
@@ -119,10 +128,10 @@ class CatchUpTest {
                 }));
             }
             for (Future<?> writer : done) {
-                writer.get(180, TimeUnit.SECONDS);
+                writer.get(timeout.toSeconds(), TimeUnit.SECONDS);
             }
         } finally {
-            writers.shutdownNow();
+            pool.shutdownNow();
         }
     }
 

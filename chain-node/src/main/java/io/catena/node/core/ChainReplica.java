@@ -282,6 +282,9 @@ public final class ChainReplica {
             return new WriteOutcome.Rejected("too many writes pending: " + (acceptedSeq - committedSeq)
                     + " uncommitted");
         }
+        if (request.precondition() instanceof Precondition.None) {
+            return null; // no storage read on the common path
+        }
         long currentSeq = currentVersion(request.key());
         return request.precondition().holds(currentSeq) ? null : new WriteOutcome.PreconditionFailed(currentSeq);
     }
