@@ -4,11 +4,15 @@
 # scripts (bench/put.lua, bench/get.lua, bench/etcd.lua), 100-byte values over 10 000 keys, 1, 16 and 64 connections, RUNS runs of DURATION seconds each,
 # medians reported. Writes a TSV of every run and of the medians, a Markdown table, and an SVG chart.
 #
-#   bench/compare.sh [--duration 10] [--runs 3] [--out target/compare] [--chains "1 3 5"] [--no-etcd]
+#   bench/compare.sh [--duration 10] [--runs 3] [--out target/compare] [--chains "1 3 5"] [--no-etcd] [--no-redis]
+#
+# Redis (a primary and two replicas, SET + WAIT 2 0, appendfsync always) is driven by bench/RedisSetWait.java,
+# since wrk speaks HTTP only. Also writes, per node, GC pauses and Vert.x blocked-thread warnings (jvm.tsv).
 #
 # Needs: java 17, wrk, curl, python3, built jars (./catena build), etcd (apt-get install etcd-server) unless
-# --no-etcd. It binds 127.0.0.1 ports 7201-7205, 7301-7305 and 2379/2380, 22379/22380, 32379/32380, starts
-# only its own processes and ends only those, by PID.
+# --no-etcd, redis-server and redis-cli (apt-get install redis-server) unless --no-redis. It binds 127.0.0.1
+# ports 7201-7205, 7301-7305, 2379/2380, 22379/22380, 32379/32380 and 26379-26381, starts only its own
+# processes and ends only those, by PID.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +21,7 @@ RUNS=3
 OUT="$ROOT/target/compare"
 CHAINS="1 3 5"
 ETCD=1
+REDIS=1
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -24,6 +29,7 @@ while (($#)); do
     --out) OUT="$2"; shift 2 ;;
     --chains) CHAINS="$2"; shift 2 ;;
     --no-etcd) ETCD=0; shift ;;
+    --no-redis) REDIS=0; shift ;;
     *) echo "compare.sh: unknown option $1 (see the header of bench/compare.sh)" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +37,9 @@ done
 NODE_JAR="$ROOT/chain-node/target/catena-node.jar"
 [[ -f "$NODE_JAR" ]] || { echo "compare.sh: $NODE_JAR missing: run ./catena build first" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "compare.sh: wrk is needed (apt-get install wrk)" >&2; exit 2; }
+if ((REDIS)) && ! command -v redis-server >/dev/null; then
+  echo "compare.sh: redis-server is needed (apt-get install redis-server), or pass --no-redis" >&2; exit 2
+fi
 if ((ETCD)) && ! command -v etcd >/dev/null; then
   echo "compare.sh: etcd is needed (apt-get install etcd-server), or pass --no-etcd" >&2; exit 2
 fi
@@ -42,6 +51,8 @@ MEDIANS_TSV="$OUT/medians.tsv"
 printf 'system\tconfig\top\tconnections\trun\tops_per_s\tp50_ms\tp99_ms\terrors\n' >"$RUNS_TSV"
 printf 'system\tconfig\top\tconnections\tops_per_s\tp50_ms\tp99_ms\tcpu_ms_per_1000_writes_per_node\n' \
   >"$MEDIANS_TSV"
+JVM_TSV="$OUT/jvm.tsv"
+printf 'config\tnode\tgc_pauses\tpause_total_ms\tpause_max_ms\tblocked_thread_warnings\n' >"$JVM_TSV"
 PIDS=()
 
 stop_all() {
@@ -87,14 +98,15 @@ print(f"{float(rps.group(1)) if rps else 0:.0f} {ms('50%'):.3f} {ms('99%'):.3f} 
 PY
 }
 
-# RUNS runs; records each and the median (by ops/s) run; CPU per 1000 writes per node if pids are given.
-measure() { # system config op url script connections "pids" [wrk args...]
-  local system=$1 config=$2 op=$3 url=$4 script=$5 conns=$6 pids=$7; shift 7
+# RUNS runs of one driver (a function printing "ops p50_ms p99_ms errors"); records each and the median (by ops/s)
+# run; CPU per 1000 writes per node if pids are given.
+measure() { # system config op connections "pids" driver [driver args...]
+  local system=$1 config=$2 op=$3 conns=$4 pids=$5; shift 5
   local run line results=() before=0 after=0 pid
   for pid in $pids; do before=$((before + $(cpu_ticks "$pid"))); done
   local total_ops=0
   for ((run = 1; run <= RUNS; run++)); do
-    line=$(wrk_once "$url" "$script" "$conns" "$@")
+    line=$("$@")
     read -r ops p50 p99 errors <<<"$line"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$system" "$config" "$op" "$conns" "$run" "$ops" "$p50" "$p99" \
       "$errors" >>"$RUNS_TSV"
@@ -128,7 +140,7 @@ run_catena() { # chain length
   } >"$props"
   local pids=""
   for ((i = 1; i <= n; i++)); do
-    java -Xmx256m --add-opens java.base/java.nio=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
+    java -Xmx256m -Xlog:gc:file="$WORK/catena-$n-n$i-gc.log" --add-opens java.base/java.nio=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
       -jar "$NODE_JAR" --config "$props" --id "n$i" --dataDir "$WORK/catena-$n/n$i" \
       >"$WORK/catena-$n-n$i.log" 2>&1 &
     PIDS+=($!)
@@ -138,10 +150,24 @@ run_catena() { # chain length
   local head="http://127.0.0.1:7201" tail="http://127.0.0.1:$((7200 + n))"
   echo "catena, chain of $n (pids$pids)" >&2
   for conns in 1 16 64; do
-    measure catena "chain-$n" put "$head" "$ROOT/bench/put.lua" "$conns" "$pids"
+    measure catena "chain-$n" put "$conns" "$pids" wrk_once "$head" "$ROOT/bench/put.lua" "$conns"
   done
-  measure catena "chain-$n" get "$tail" "$ROOT/bench/get.lua" 64 ""
+  measure catena "chain-$n" get 64 "" wrk_once "$tail" "$ROOT/bench/get.lua" 64
   stop_all
+  for ((i = 1; i <= n; i++)); do jvm_report "chain-$n" "n$i" "$WORK/catena-$n-n$i-gc.log" "$WORK/catena-$n-n$i.log"; done
+}
+
+# GC pauses (from -Xlog:gc) and Vert.x blocked-thread warnings of one node over all its runs.
+jvm_report() { # config node gc_log node_log
+  local blocked
+  blocked=$(grep -c "has been blocked for" "$4" || true)
+  python3 - "$1" "$2" "$3" "$blocked" >>"$JVM_TSV" <<'PY'
+import re, sys
+config, node, gc_log, blocked = sys.argv[1:]
+pauses = [float(m) for m in re.findall(r'Pause.* ([\d.]+)ms$', open(gc_log).read(), re.M)]
+total, longest = sum(pauses), max(pauses, default=0.0)
+print(f"{config}\t{node}\t{len(pauses)}\t{total:.1f}\t{longest:.1f}\t{blocked}")
+PY
 }
 
 run_etcd() {
@@ -168,13 +194,43 @@ run_etcd() {
   [[ -n "$leader" ]] || { echo "compare.sh: no etcd leader found" >&2; exit 1; }
   echo "etcd, 3 members, leader $leader (pids$pids)" >&2
   for conns in 1 16 64; do
-    measure etcd "3-members" put "$leader" "$ROOT/bench/etcd.lua" "$conns" "$pids" -- put
+    measure etcd "3-members" put "$conns" "$pids" wrk_once "$leader" "$ROOT/bench/etcd.lua" "$conns" -- put
   done
-  measure etcd "3-members" get "$leader" "$ROOT/bench/etcd.lua" 64 "" -- range
+  measure etcd "3-members" get 64 "" wrk_once "$leader" "$ROOT/bench/etcd.lua" 64 -- range
+  stop_all
+}
+
+# Redis 7: a primary and two replicas, appendonly with appendfsync always on all three; each write is SET then
+# WAIT 2 0 (acknowledged once both replicas have it), driven by bench/RedisSetWait.java in wrk's place.
+redis_once() { # port connections
+  java "$ROOT/bench/RedisSetWait.java" 127.0.0.1 "$1" "$2" "$DURATION" 2
+}
+
+run_redis() {
+  local port pids=""
+  for port in 26379 26380 26381; do
+    mkdir -p "$WORK/redis-$port"
+    local replica=()
+    ((port == 26379)) || replica=(--replicaof 127.0.0.1 26379)
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$WORK/redis-$port" --save '' --appendonly yes \
+      --appendfsync always --daemonize no "${replica[@]}" >"$WORK/redis-$port.log" 2>&1 &
+    PIDS+=($!)
+    pids+=" $!"
+  done
+  local deadline=$((SECONDS + 60))
+  until [[ "$(redis-cli -p 26379 info replication 2>/dev/null | tr -d '\r' | grep -c 'state=online')" == 2 ]]; do
+    ((SECONDS < deadline)) || { echo "compare.sh: Redis replicas did not come online" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "redis, primary + 2 replicas (pids$pids)" >&2
+  for conns in 1 16 64; do
+    measure redis "primary+2" put "$conns" "$pids" redis_once 26379 "$conns"
+  done
   stop_all
 }
 
 for n in $CHAINS; do run_catena "$n"; done
 if ((ETCD)); then run_etcd; fi
+if ((REDIS)); then run_redis; fi
 python3 "$ROOT/bench/report.py" "$MEDIANS_TSV" "$OUT"
 echo "compare.sh: runs in $RUNS_TSV, medians in $MEDIANS_TSV, table in $OUT/table.md, chart in $OUT/chart.svg" >&2

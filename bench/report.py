@@ -14,14 +14,20 @@ def load(path):
 
 
 def table(rows):
-    etcd = {(r['op'], r['connections']): float(r['ops_per_s']) for r in rows if r['system'] == 'etcd'}
-    lines = ['| system | op | connections | ops/s | p50 ms | p99 ms | vs etcd | CPU ms / 1000 writes / node |',
-             '| --- | --- | --- | --- | --- | --- | --- | --- |']
+    def rates(system):
+        return {(r['op'], r['connections']): float(r['ops_per_s']) for r in rows if r['system'] == system}
+
+    def ratio(r, base):
+        rate = base.get((r['op'], r['connections']))
+        return f"{float(r['ops_per_s']) / rate:.1f}x" if rate and r['system'] == 'catena' else ''
+
+    etcd, redis = rates('etcd'), rates('redis')
+    lines = ['| system | op | connections | ops/s | p50 ms | p99 ms | vs etcd | vs Redis | CPU ms / 1000 writes / node |',
+             '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     for r in rows:
-        base = etcd.get((r['op'], r['connections']))
-        ratio = f"{float(r['ops_per_s']) / base:.1f}x" if base and r['system'] != 'etcd' else ''
         lines.append(f"| {r['system']} {r['config']} | {r['op']} | {r['connections']} | {float(r['ops_per_s']):,.0f} "
-                     f"| {float(r['p50_ms']):.2f} | {float(r['p99_ms']):.2f} | {ratio} | {r['cpu_ms_per_1000_writes_per_node']} |")
+                     f"| {float(r['p50_ms']):.2f} | {float(r['p99_ms']):.2f} | {ratio(r, etcd)} | {ratio(r, redis)} "
+                     f"| {r['cpu_ms_per_1000_writes_per_node']} |")
     return '\n'.join(lines) + '\n'
 
 

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,7 +40,11 @@ public final class Routes {
         }
     }
 
+    /** The labels of one request timer; the timers are looked up here, not rebuilt per request (a hot path). */
+    private record TimerLabels(String route, String method, int status) {}
+
     private final List<Route> routes = new ArrayList<>();
+    private final Map<TimerLabels, Timer> timers = new ConcurrentHashMap<>();
     private PrometheusMeterRegistry registry; // null: requests are not timed
 
     public Routes get(String pattern, BiConsumer<HttpServerRequest, String> handler) {
@@ -140,13 +147,18 @@ public final class Routes {
             return;
         }
         String method = METHOD_LABELS.contains(request.method().name()) ? request.method().name() : "other";
-        request.response().headersEndHandler(v -> Timer.builder("catena.http.server.requests")
+        request.response().headersEndHandler(v -> timers
+                .computeIfAbsent(new TimerLabels(route, method, request.response().getStatusCode()),
+                        labels -> requestTimer(timed, labels))
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS));
+    }
+
+    private static Timer requestTimer(PrometheusMeterRegistry registry, TimerLabels labels) {
+        return Timer.builder("catena.http.server.requests")
                 .description("HTTP requests by route pattern, method and status, from dispatch to the response")
-                .tags("route", route, "method", method,
-                        "status", Integer.toString(request.response().getStatusCode()))
+                .tags("route", labels.route(), "method", labels.method(), "status", Integer.toString(labels.status()))
                 .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(timed)
-                .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+                .register(registry);
     }
 
     /**
