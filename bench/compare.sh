@@ -5,6 +5,7 @@
 # medians reported. Writes a TSV of every run and of the medians, a Markdown table, and an SVG chart.
 #
 #   bench/compare.sh [--duration 10] [--runs 3] [--out target/compare] [--chains "1 3 5"] [--no-etcd] [--no-redis]
+#                    [--jfr DIR]     (profile every node during the PUT runs at 64 connections: DIR/profile.md)
 #
 # Redis (a primary and two replicas, SET + WAIT 2 0, appendfsync always) is driven by bench/RedisSetWait.java,
 # since wrk speaks HTTP only. Also writes, per node, GC pauses and Vert.x blocked-thread warnings (jvm.tsv).
@@ -22,6 +23,7 @@ OUT="$ROOT/target/compare"
 CHAINS="1 3 5"
 ETCD=1
 REDIS=1
+JFR_DIR=""
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -30,6 +32,7 @@ while (($#)); do
     --chains) CHAINS="$2"; shift 2 ;;
     --no-etcd) ETCD=0; shift ;;
     --no-redis) REDIS=0; shift ;;
+    --jfr) JFR_DIR="$2"; shift 2 ;;
     *) echo "compare.sh: unknown option $1 (see the header of bench/compare.sh)" >&2; exit 2 ;;
   esac
 done
@@ -150,11 +153,28 @@ run_catena() { # chain length
   local head="http://127.0.0.1:7201" tail="http://127.0.0.1:$((7200 + n))"
   echo "catena, chain of $n (pids$pids)" >&2
   for conns in 1 16 64; do
+    [[ -z "$JFR_DIR" || $conns != 64 ]] || jfr_each start "$pids"
     measure catena "chain-$n" put "$conns" "$pids" wrk_once "$head" "$ROOT/bench/put.lua" "$conns"
   done
+  [[ -z "$JFR_DIR" ]] || jfr_each "dump chain-$n" "$pids"
   measure catena "chain-$n" get 64 "" wrk_once "$tail" "$ROOT/bench/get.lua" 64
   stop_all
   for ((i = 1; i <= n; i++)); do jvm_report "chain-$n" "n$i" "$WORK/catena-$n-n$i-gc.log" "$WORK/catena-$n-n$i.log"; done
+}
+
+# With --jfr DIR: JFR (bench/sampling.jfc) on every node during the PUT runs at 64 connections, dumped to
+# DIR/chain-N-nI.jfr and summarised by bench/jfr_report.py into DIR/profile.md.
+jfr_each() { # "start" | "dump CONFIG", "pids"
+  local action=$1 pid i=0
+  mkdir -p "$JFR_DIR"
+  for pid in $2; do
+    i=$((i + 1))
+    if [[ "$action" == start ]]; then
+      jcmd "$pid" JFR.start name=bench settings="$ROOT/bench/sampling.jfc" >/dev/null
+    else
+      jcmd "$pid" JFR.dump name=bench filename="$JFR_DIR/${action#dump }-n$i.jfr" >/dev/null
+    fi
+  done
 }
 
 # GC pauses (from -Xlog:gc) and Vert.x blocked-thread warnings of one node over all its runs.
@@ -233,4 +253,8 @@ for n in $CHAINS; do run_catena "$n"; done
 if ((ETCD)); then run_etcd; fi
 if ((REDIS)); then run_redis; fi
 python3 "$ROOT/bench/report.py" "$MEDIANS_TSV" "$OUT"
+if [[ -n "$JFR_DIR" ]]; then
+  python3 "$ROOT/bench/jfr_report.py" "$JFR_DIR"/*.jfr >"$JFR_DIR/profile.md"
+  echo "compare.sh: JFR recordings and their summary in $JFR_DIR/profile.md" >&2
+fi
 echo "compare.sh: runs in $RUNS_TSV, medians in $MEDIANS_TSV, table in $OUT/table.md, chart in $OUT/chart.svg" >&2
