@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *   PREPARING --(majority, nothing ever accepted)--> LEADING  elected with no configuration
  *   RECOVERING --(majority of Accepted(b, epoch))--> LEADING  elected with that configuration (it is chosen)
  *   any --(Nack with a higher ballot)--> FOLLOWER             deposed; backs off before trying again
+ *   LEADING --(no majority confirmed for confirmMs)--> FOLLOWER  cut off; backs off, so the nodes look elsewhere
  *   any --(no longer the oldest master)--> FOLLOWER
  * </pre>
  *
@@ -44,8 +45,10 @@ public final class Leadership {
     }
 
     /**
-     * What one input produced, to carry out in this order: send {@code messages}; if {@code elected} is set, start
-     * a coordinator from it; push each of {@code chosen}; if {@code deposed}, drop the coordinator.
+     * What one input produced, to carry out in this order: if {@code elected} is set, start a coordinator from it;
+     * push each of {@code chosen} (in order); send {@code messages}; if {@code deposed}, drop the coordinator. (A
+     * lone master's messages to itself are answered at once and may choose the next proposal: what was chosen
+     * before must be pushed first.)
      */
     public record Step(List<Outgoing> messages, ChainConfiguration elected, List<Install> chosen, boolean deposed) {
         static final Step NONE = new Step(List.of(), null, List.of(), false);
@@ -95,6 +98,10 @@ public final class Leadership {
     public Step onTick(long nowMs) {
         if (role == Role.FOLLOWER) {
             return tryToLead(nowMs);
+        }
+        if (role == Role.LEADING && !settings.alone() && !confirmedWithin(nowMs)) {
+            return stepDown("no majority has confirmed its ballot for " + settings.confirmMs() + " ms",
+                    settings.backoffMs(), nowMs);
         }
         if (nowMs - lastProbeMs < settings.probeIntervalMs()) {
             return Step.NONE;
@@ -292,16 +299,21 @@ public final class Leadership {
         if (role != Role.LEADING) {
             return false;
         }
-        if (settings.alone()) {
-            return true;
-        }
+        return settings.alone() || confirmedWithin(nowMs);
+    }
+
+    private boolean confirmedWithin(long nowMs) {
         List<Long> probes = confirmedProbeMs.values().stream().sorted(Comparator.reverseOrder()).toList();
         return probes.size() >= settings.majority()
                 && nowMs - probes.get(settings.majority() - 1) < settings.confirmMs();
     }
 
-    /** What a new leader adds to the lease it waits out before its first change (0 for a lone master). */
+    /**
+     * What a new leader adds to the lease it waits out before its first change (0 for a lone master): the
+     * confirmation window, plus a quarter for clock rates (the deposed leader counts the window on its clock, this
+     * one on its own; like {@code leaseMarginMs}, the quarter covers rates differing by 10 % and more).
+     */
     public long takeoverExtraMs() {
-        return settings.alone() ? 0 : settings.confirmMs();
+        return settings.alone() ? 0 : settings.confirmMs() + settings.confirmMs() / 4;
     }
 }

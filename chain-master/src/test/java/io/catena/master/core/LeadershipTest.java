@@ -135,7 +135,7 @@ class LeadershipTest {
         group.deliverAll();
         group.down.addAll(List.of("m2", "m3"));
 
-        for (long t = 100; t <= 1_100; t += 100) {
+        for (long t = 100; t <= 900; t += 100) {
             group.nowMs = t;
             group.tick("m1");
             group.deliverAll();
@@ -143,6 +143,9 @@ class LeadershipTest {
 
         assertThat(group.leaders.get("m1").mayGrantLeases(999)).isTrue();
         assertThat(group.leaders.get("m1").mayGrantLeases(1_000)).isFalse();
+        group.nowMs = 1_000;
+        group.tick("m1");
+        assertThat(group.deposed).as("cut off from the majority, it stops leading").contains("m1");
     }
 
     @Test
