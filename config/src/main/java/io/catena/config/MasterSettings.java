@@ -46,10 +46,10 @@ import java.util.Map;
  *                                 A configuration counts only once a majority of them has durably accepted it
  *                                 (docs/master.md, "Several masters")
  * @param masterProbeIntervalMs    how often the leading master re-confirms its ballot with the others,
- *                                 milliseconds (default 200)
+ *                                 milliseconds (default 100)
  * @param masterConfirmMs          a leading master grants leases only within this long of a probe a majority
  *                                 answered; a new leader waits it out on top of one lease before its first change,
- *                                 milliseconds (default 1 000; more than {@code masterProbeIntervalMs})
+ *                                 milliseconds (default 500; more than {@code masterProbeIntervalMs})
  * @param masterBackoffMs          a master refused by a higher ballot waits this long before it tries to lead
  *                                 again, milliseconds (default 2 000)
  */
@@ -121,8 +121,8 @@ public record MasterSettings(
             source.error("masters must list an odd number (1, 3, 5...) of distinct addresses, got " + masters
                     + ": a majority of an even group tolerates no more failures than the group one smaller");
         }
-        long masterProbeIntervalMs = source.longValue("masterProbeIntervalMs", 200, 1, 60_000);
-        long masterConfirmMs = source.longValue("masterConfirmMs", 1_000, 2, 600_000);
+        long masterProbeIntervalMs = source.longValue("masterProbeIntervalMs", 100, 1, 60_000);
+        long masterConfirmMs = source.longValue("masterConfirmMs", 500, 2, 600_000);
         long masterBackoffMs = source.longValue("masterBackoffMs", 2_000, 0, 600_000);
         if (masterConfirmMs <= masterProbeIntervalMs) {
             source.error("masterConfirmMs (" + masterConfirmMs + ") must be more than masterProbeIntervalMs ("

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * Step#chosen}, once a majority has accepted it. Nothing may be pushed to the nodes before it is chosen. A leader
  * re-sends its Prepare every probe interval; it may grant leases only while a majority has promised a probe sent
  * within {@code confirmMs} ({@link #mayGrantLeases}).
+ *
+ * <p><b>Quiet after election</b> ({@link #mayPublish}). A new leader shows the nodes nothing, neither the
+ * configuration it recovered nor a lease, until every lease another leader may have granted has run out: the
+ * recovered configuration may have been accepted by a minority long ago, and meanwhile another leader may have
+ * granted leases on an older configuration to a node it removes (the simulation found this: a zombie tail read
+ * stale data). A lone master has no other leader: it publishes at once.
  */
 public final class Leadership {
 
@@ -63,6 +69,7 @@ public final class Leadership {
     private boolean activeHint;
     private long notBeforeMs = Long.MIN_VALUE;
     private long lastProbeMs = Long.MIN_VALUE;
+    private long electedAtMs;
     /** Phase 1: the promises for {@link #ballot}, by master. */
     private final Map<String, BallotMessage.Promise> promises = new HashMap<>();
     /** The latest probe each master promised under {@link #ballot}: a majority of them confirms the leadership. */
@@ -118,7 +125,7 @@ public final class Leadership {
         if (message instanceof BallotMessage.Promise promise) {
             return onPromise(nowMs, promise);
         } else if (message instanceof BallotMessage.Accepted accepted) {
-            return onAccepted(accepted);
+            return onAccepted(nowMs, accepted);
         } else if (message instanceof BallotMessage.Nack nack) {
             return onNack(nowMs, nack);
         }
@@ -183,7 +190,7 @@ public final class Leadership {
                 .comparingLong((BallotMessage.Promise p) -> p.accepted().epoch())
                 .thenComparing(BallotMessage.Promise::acceptedBallot)).orElseThrow();
         if (latest.accepted().isNone()) {
-            return elected(ChainConfiguration.NONE);
+            return elected(ChainConfiguration.NONE, nowMs);
         }
         role = Role.RECOVERING;
         log.info("master {}: a majority {} promised ballot {}; re-proposing the latest accepted epoch {} (accepted"
@@ -195,7 +202,7 @@ public final class Leadership {
         return new Step(broadcast(inFlight), null, List.of(), false);
     }
 
-    private Step onAccepted(BallotMessage.Accepted accepted) {
+    private Step onAccepted(long nowMs, BallotMessage.Accepted accepted) {
         if (inFlight == null || !accepted.ballot().equals(ballot)
                 || accepted.epoch() != inFlight.configuration().epoch()) {
             return Step.NONE;
@@ -209,7 +216,7 @@ public final class Leadership {
         inFlight = null;
         inFlightInstall = null;
         if (role == Role.RECOVERING) {
-            return elected(chosen);
+            return elected(chosen, nowMs);
         }
         return new Step(sendNext(), null, List.of(install), false);
     }
@@ -225,8 +232,9 @@ public final class Leadership {
                 settings.backoffMs(), nowMs);
     }
 
-    private Step elected(ChainConfiguration configuration) {
+    private Step elected(ChainConfiguration configuration, long nowMs) {
         role = Role.LEADING;
+        electedAtMs = nowMs;
         chosen = configuration;
         log.info("master {} leads under ballot {} (majority of {}); the chosen configuration is epoch {}", masterId,
                 ballot, settings.masterIds(), configuration.epoch());
@@ -247,6 +255,7 @@ public final class Leadership {
         notBeforeMs = backoffMs == 0 ? Long.MIN_VALUE : nowMs + backoffMs;
         return new Step(List.of(), null, List.of(), wasLeading);
     }
+
 
     private List<Outgoing> sendNext() {
         inFlightInstall = queued.poll();
@@ -296,10 +305,16 @@ public final class Leadership {
      * is its own majority: nothing can depose it.
      */
     public boolean mayGrantLeases(long nowMs) {
-        if (role != Role.LEADING) {
-            return false;
-        }
-        return settings.alone() || confirmedWithin(nowMs);
+        return mayPublish(nowMs) && (settings.alone() || confirmedWithin(nowMs));
+    }
+
+    /**
+     * Whether the nodes may see this leader's configuration now: it leads, and (unless alone) the leases other
+     * leaders may have granted have run out: {@link #takeoverExtraMs} plus {@code leaseWaitMs} since its election.
+     */
+    public boolean mayPublish(long nowMs) {
+        return role == Role.LEADING
+                && (settings.alone() || nowMs >= electedAtMs + takeoverExtraMs() + settings.leaseWaitMs());
     }
 
     private boolean confirmedWithin(long nowMs) {

@@ -12,8 +12,11 @@ import java.util.List;
  * @param backoffMs        how long a master that was refused (a higher ballot exists) waits before it tries to
  *                         lead again, so that two masters that both believe they are the oldest do not take
  *                         turns deposing each other at every probe
+ * @param leaseWaitMs      a lease plus its margin ({@code leaseMs + leaseMarginMs}): how long every lease another
+ *                         leader may have granted can still run once it can grant no more
  */
-public record LeadershipSettings(List<String> masterIds, long probeIntervalMs, long confirmMs, long backoffMs) {
+public record LeadershipSettings(List<String> masterIds, long probeIntervalMs, long confirmMs, long backoffMs,
+                                 long leaseWaitMs) {
 
     public LeadershipSettings {
         masterIds = List.copyOf(masterIds);
@@ -21,15 +24,15 @@ public record LeadershipSettings(List<String> masterIds, long probeIntervalMs, l
                 != masterIds.size()) {
             throw new IllegalArgumentException("masters must be an odd number of distinct ids, got " + masterIds);
         }
-        if (probeIntervalMs < 1 || confirmMs <= probeIntervalMs || backoffMs < 0) {
+        if (probeIntervalMs < 1 || confirmMs <= probeIntervalMs || backoffMs < 0 || leaseWaitMs < 0) {
             throw new IllegalArgumentException("need probeIntervalMs >= 1, confirmMs > probeIntervalMs, backoffMs"
-                    + " >= 0: " + this);
+                    + " >= 0, leaseWaitMs >= 0: " + this);
         }
     }
 
     /** A lone master: its own majority. */
     public static LeadershipSettings single(String masterId) {
-        return new LeadershipSettings(List.of(masterId), 100, 1_000, 0);
+        return new LeadershipSettings(List.of(masterId), 100, 1_000, 0, 0);
     }
 
     public int majority() {

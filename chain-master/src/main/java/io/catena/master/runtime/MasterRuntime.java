@@ -118,7 +118,8 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
     /** The masters' group is named by their HTTP addresses. */
     public static LeadershipSettings leadershipSettings(MasterSettings settings) {
         return new LeadershipSettings(settings.masters().stream().map(HostPort::toString).toList(),
-                settings.masterProbeIntervalMs(), settings.masterConfirmMs(), settings.masterBackoffMs());
+                settings.masterProbeIntervalMs(), settings.masterConfirmMs(), settings.masterBackoffMs(),
+                settings.leaseMs() + settings.leaseMarginMs());
     }
 
     public static CoordinatorSettings coordinatorSettings(MasterSettings settings) {
@@ -303,6 +304,9 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
         }
         long nowMs = nowMs();
         ReportReply reply = coordinator.onReport(nowMs, report);
+        if (!leadership.mayPublish(nowMs)) { // quiet after election: other leaders' leases may still run
+            return Optional.of(new ReportReply(ChainConfiguration.NONE, 0, settings.id()));
+        }
         long leaseMs = leadership.mayGrantLeases(nowMs) ? reply.leaseMs() : 0;
         return Optional.of(new ReportReply(leadership.chosen(), leaseMs, settings.id()));
     }

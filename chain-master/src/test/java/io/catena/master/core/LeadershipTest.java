@@ -40,7 +40,8 @@ class LeadershipTest {
 
         assertThat(group.leaders.get("m1").role()).isEqualTo(Leadership.Role.LEADING);
         assertThat(group.elected).containsEntry("m1", ChainConfiguration.NONE);
-        assertThat(group.leaders.get("m1").mayGrantLeases(0)).isTrue();
+        assertThat(group.leaders.get("m1").mayGrantLeases(0)).as("quiet after its election").isFalse();
+        assertThat(group.leaders.get("m1").mayPublish(group.leaders.get("m1").takeoverExtraMs())).isTrue();
     }
 
     @Test
@@ -133,19 +134,44 @@ class LeadershipTest {
     void a_leader_whose_probes_a_majority_stops_answering_stops_granting_leases_after_confirm_ms() {
         group.hint("m1", true);
         group.deliverAll();
+        for (long t = 100; t <= 2_000; t += 100) {
+            group.nowMs = t;
+            group.tick("m1");
+            group.deliverAll();
+        }
         group.down.addAll(List.of("m2", "m3"));
 
-        for (long t = 100; t <= 900; t += 100) {
+        for (long t = 2_100; t <= 2_900; t += 100) {
             group.nowMs = t;
             group.tick("m1");
             group.deliverAll();
         }
 
-        assertThat(group.leaders.get("m1").mayGrantLeases(999)).isTrue();
-        assertThat(group.leaders.get("m1").mayGrantLeases(1_000)).isFalse();
-        group.nowMs = 1_000;
+        assertThat(group.leaders.get("m1").mayGrantLeases(2_999)).isTrue();
+        assertThat(group.leaders.get("m1").mayGrantLeases(3_000)).isFalse();
+        group.nowMs = 3_000;
         group.tick("m1");
         assertThat(group.deposed).as("cut off from the majority, it stops leading").contains("m1");
+    }
+
+    @Test
+    void a_new_leader_shows_nodes_nothing_until_every_lease_another_leader_granted_has_run_out() {
+        MasterGroup quiet = new MasterGroup(new LeadershipSettings(List.of("m1", "m2", "m3"), 100, 1_000, 2_000,
+                2_250));
+        quiet.hint("m1", true);
+        quiet.deliverAll();
+        long waitMs = quiet.leaders.get("m1").takeoverExtraMs() + 2_250;
+        assertThat(waitMs).isEqualTo(1_250 + 2_250);
+
+        for (long t = 100; t < waitMs; t += 100) {
+            quiet.nowMs = t;
+            quiet.tick("m1");
+            quiet.deliverAll();
+            assertThat(quiet.leaders.get("m1").mayPublish(t)).as("at %d ms", t).isFalse();
+            assertThat(quiet.leaders.get("m1").mayGrantLeases(t)).as("at %d ms", t).isFalse();
+        }
+        assertThat(quiet.leaders.get("m1").mayPublish(waitMs)).isTrue();
+        assertThat(quiet.leaders.get("m1").mayGrantLeases(waitMs)).isTrue();
     }
 
     @Test
@@ -168,7 +194,7 @@ class LeadershipTest {
         for (long seed = 1; seed <= 300; seed++) {
             Random random = new Random(seed);
             MasterGroup competing = new MasterGroup(new LeadershipSettings(List.of("m1", "m2", "m3"), 100, 1_000,
-                    300));
+                    300, 0));
             Map<Long, ChainConfiguration> chosenPerEpoch = new HashMap<>();
             for (int step = 0; step < 400; step++) {
                 competing.nowMs = step * 10L;

@@ -19,7 +19,7 @@ import java.util.Set;
 final class MasterGroup {
 
     static final LeadershipSettings SETTINGS = new LeadershipSettings(List.of("m1", "m2", "m3"), 100, 1_000,
-            2_000);
+            2_000, 0);
 
     final Map<String, Acceptor> acceptors = new LinkedHashMap<>();
     final Map<String, Leadership> leaders = new LinkedHashMap<>();
