@@ -180,9 +180,11 @@ final class SimMaster extends SimProcess {
     // ------------------------------------------------------------ control plane
 
     Answer onReport(NodeReport report) {
-        if (coordinator == null) {
+        if (coordinator == null) { // as MasterRuntime.activeMaster: the oldest it sees, else the next of the group
             SimMaster active = oldestSeen();
-            return new Answer(null, active == this ? null : active);
+            List<SimMaster> group = cluster.masters;
+            SimMaster next = group.get((group.indexOf(this) + 1) % group.size());
+            return new Answer(null, active != this ? active : next != this ? next : null);
         }
         long nowMs = localNow();
         ReportReply reply = coordinator.onReport(nowMs, report);

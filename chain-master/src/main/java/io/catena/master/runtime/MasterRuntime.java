@@ -368,18 +368,24 @@ public final class MasterRuntime extends VerticleBase implements Membership.List
     }
 
     /**
-     * The master a node or an operator should talk to: this one while it leads, otherwise the oldest master in
-     * the membership view when that is another one; empty when there is none to name (the caller answers 503).
+     * The master a node or an operator should talk to: this one while it leads; otherwise the oldest master in
+     * the membership view when that is another one; otherwise (this master is the oldest it sees but cannot lead,
+     * e.g. cut off from the other masters while the nodes still reach it) the next master of the group, so that
+     * a node passed on from master to master finds the one that leads. Empty for a lone master that does not
+     * lead (the caller answers 503).
      */
     public Optional<HostPort> activeMaster() {
         if (active()) {
             return Optional.of(settings.http());
         }
-        if (settings.alone() || !membershipReady) {
+        if (settings.alone()) {
             return Optional.empty();
         }
-        return membership.oldestMaster().map(master -> HostPort.parse(master.http()))
-                .filter(master -> !master.equals(settings.http()));
+        Optional<HostPort> oldest = !membershipReady ? Optional.empty()
+                : membership.oldestMaster().map(master -> HostPort.parse(master.http()))
+                        .filter(master -> !master.equals(settings.http()));
+        List<HostPort> group = settings.masters();
+        return oldest.or(() -> Optional.of(group.get((group.indexOf(settings.http()) + 1) % group.size())));
     }
 
     /** This master's ballot state: FOLLOWER, PREPARING, RECOVERING or LEADING. */
