@@ -53,6 +53,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     static final String MASTER_ID = "m1";
     static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration STATUS_PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final int LOG_TAIL_LINES = 80;
     private static final List<String> COMMON_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-ea");
     /** What the node's launcher and jar manifest give it: lmdbjava reads direct buffer addresses. */
@@ -196,11 +197,16 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         return proc(id).host;
     }
 
-    /** The running masters whose {@code GET /status} says {@code "active": true}. */
+    /**
+     * The running masters whose {@code GET /status} says {@code "active": true}; one that does not answer within
+     * {@link #STATUS_PROBE_TIMEOUT} (paused, say) is not.
+     */
     List<String> activeMasters() {
         return masterIds().stream().filter(this::isRunning).filter(id -> {
             try {
-                return status(id).getBoolean("active", false);
+                HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(httpOf(id), "/status")).GET(),
+                        STATUS_PROBE_TIMEOUT);
+                return answer.statusCode() == 200 && new JsonObject(answer.body()).getBoolean("active", false);
             } catch (RuntimeException e) {
                 return false;
             }
@@ -341,8 +347,12 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(request, REQUEST_TIMEOUT);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, Duration timeout) {
         try {
-            return http.send(request.timeout(REQUEST_TIMEOUT).build(),
+            return http.send(request.timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("request " + request.build().uri() + " failed: " + e, e);
