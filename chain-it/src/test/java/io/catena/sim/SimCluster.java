@@ -218,9 +218,27 @@ final class SimCluster {
         sim.after(durationMs, () -> rejoinLater(a.name(), b.name()));
     }
 
+    /**
+     * A master paused (SIGSTOP) for {@code durationMs}: nothing reaches it or leaves it and its timers do nothing;
+     * the others' views drop it after the heartbeat timeout; then it resumes with its old state and view.
+     */
+    void pauseMaster(SimMaster master, long durationMs) {
+        checker.note("pause " + master.name());
+        master.paused = true;
+        List<String> others = processNames().stream().filter(name -> !name.equals(master.name())).toList();
+        others.forEach(other -> partition(master.name(), other));
+        sim.after(durationMs, () -> {
+            checker.note("resume " + master.name());
+            master.paused = false;
+            master.updateHint();
+            others.forEach(other -> heal(master.name(), other));
+        });
+    }
+
     /** Ends every fault: heals the network, restarts what is down. */
     void healEverything() {
         network.healAll();
+        masters.forEach(master -> master.paused = false);
         network.dropProbability = 0;
         network.duplicateProbability = 0;
         for (SimMaster master : masters) {

@@ -52,6 +52,8 @@ final class SimMaster extends SimProcess {
     private boolean membershipReady;
     /** When this incarnation joined the membership (the oldest master is the active-master hint). */
     long joinedAtMs = Long.MAX_VALUE;
+    /** Paused (SIGSTOP): its timers and membership events do nothing; it resumes with the state it had. */
+    boolean paused;
 
     SimMaster(SimCluster cluster, String id) {
         this.cluster = cluster;
@@ -72,6 +74,7 @@ final class SimMaster extends SimProcess {
 
     void start() {
         beginIncarnation();
+        paused = false;
         AcceptorState recovered = stored;
         if (cluster.variant == Variant.MASTER_REUSES_EPOCH && stored.accepted().epoch() > 1) {
             ChainConfiguration older = stored.accepted();
@@ -124,9 +127,11 @@ final class SimMaster extends SimProcess {
     private void tick(long mine) {
         sim.after(TICK_MS, () -> {
             if (isUp() && incarnation() == mine) {
-                handle(leadership.onTick(localNow()));
-                if (coordinator != null) {
-                    propose(coordinator.onTick(localNow()));
+                if (!paused) {
+                    handle(leadership.onTick(localNow()));
+                    if (coordinator != null) {
+                        propose(coordinator.onTick(localNow()));
+                    }
                 }
                 tick(mine);
             }
@@ -145,22 +150,29 @@ final class SimMaster extends SimProcess {
                 .min(java.util.Comparator.comparingLong((SimMaster m) -> m.joinedAtMs)).orElse(this);
     }
 
+    /**
+     * A membership event about another master. The hint is re-read even when the view keeps the same names: a
+     * master that restarted rejoins under a new join time (Hazelcast: a new member), and may no longer be oldest.
+     */
     void seeMaster(String other, boolean seen) {
-        if (!isUp() || other.equals(id) || (seen ? !seenMasters.add(other) : !seenMasters.remove(other))) {
+        if (!isUp() || paused || other.equals(id)) {
             return;
         }
-        cluster.checker.note(id + (seen ? " sees " : " no longer sees ") + other);
+        if (seen ? seenMasters.add(other) : seenMasters.remove(other)) {
+            cluster.checker.note(id + (seen ? " sees " : " no longer sees ") + other);
+        }
         updateHint();
     }
 
-    private void updateHint() {
+    /** Re-reads the active-master hint from this master's view (after a pause, say). */
+    void updateHint() {
         if (isUp() && cluster.masters.size() > 1) {
             handle(leadership.onActiveHint(localNow(), believesActive()));
         }
     }
 
     void memberUp(NodeDescriptor node) {
-        if (isUp()) {
+        if (isUp() && !paused) {
             nodeMembers.put(node.id(), node);
             if (coordinator != null) {
                 propose(coordinator.onMemberUp(localNow(), node));
@@ -169,7 +181,7 @@ final class SimMaster extends SimProcess {
     }
 
     void memberDown(String nodeId) {
-        if (isUp()) {
+        if (isUp() && !paused) {
             nodeMembers.remove(nodeId);
             if (coordinator != null) {
                 propose(coordinator.onMemberDown(localNow(), nodeId));

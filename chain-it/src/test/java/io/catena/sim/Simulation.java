@@ -120,7 +120,7 @@ final class Simulation {
         SimNode victim = nodes.get(sim.random.nextInt(nodes.size()));
         long healAfter = Math.min(sim.between(1_000, 5_000), Math.max(0, faultPhaseEndMs - sim.now()));
         SimMaster master = cluster.masters.get(sim.random.nextInt(cluster.masters.size()));
-        switch (sim.random.nextInt(10)) {
+        switch (sim.random.nextInt(11)) {
             case 0 -> crashAndRestart(victim, healAfter);
             case 1 -> crashAndRestartMaster(master);
             case 2 -> partitionFor(victim.name(), master.name(), healAfter, "partition-from-master");
@@ -138,6 +138,7 @@ final class Simulation {
             }
             case 7 -> isolateMaster(preferLeader(master), healAfter);
             case 8 -> splitView(healAfter);
+            case 9 -> pauseMaster(preferLeader(master), healAfter);
             default -> lossyNetwork(healAfter);
         }
     }
@@ -174,6 +175,14 @@ final class Simulation {
                 sim.after(durationMs, () -> cluster.heal(master.name(), other.name()));
             }
         }
+    }
+
+    private void pauseMaster(SimMaster master, long durationMs) {
+        if (!master.isUp() || master.paused) {
+            return;
+        }
+        count("master-pause");
+        cluster.pauseMaster(master, Math.max(durationMs, SimCluster.HEARTBEAT_TIMEOUT_MS + sim.between(0, 2_000)));
     }
 
     /** Two masters stop seeing each other in their membership views while the network is fine. */

@@ -12,7 +12,8 @@ import java.util.stream.LongStream;
 public final class SimulationMain {
 
     /** The faults that hit masters themselves (Simulation's fault counts). */
-    static final List<String> MASTER_FAULTS = List.of("master-crash", "master-partition", "split-view");
+    static final List<String> MASTER_FAULTS = List.of("master-crash", "master-partition", "master-pause",
+            "split-view");
 
     private SimulationMain() {
     }
