@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One configuration master and N storage nodes, each a JVM of its own on its own loopback address: the master on
- * 127.0.0.10, node {@code n<i>} on 127.0.0.(10+i). Register it as a JUnit extension field
+ * One configuration master (or three, {@link #withMasters}) and N storage nodes, each a JVM of its own on its own
+ * loopback address: master {@code m<j>} on 127.0.0.(10j), node {@code n<i>} on 127.0.0.(10+i). Register it as a JUnit extension field
  * ({@code @RegisterExtension final CatenaCluster cluster = CatenaCluster.withNodes(3);}) and call {@link #start()}
  * in the test, or use it in try-with-resources.
  *
@@ -53,6 +53,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     static final String MASTER_ID = "m1";
     static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration STATUS_PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final int LOG_TAIL_LINES = 80;
     private static final List<String> COMMON_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-ea");
     /** What the node's launcher and jar manifest give it: lmdbjava reads direct buffer addresses. */
@@ -70,6 +71,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     static final boolean KEEP_DIRS = Boolean.getBoolean("catena.keepDirs");
 
     private final int nodeCount;
+    private int masterCount = 1;
     private final Map<String, Proc> processes = new LinkedHashMap<>();
     private final List<String> extraNodeArgs = new ArrayList<>();
     private int spareNodes;
@@ -93,6 +95,15 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     /** A master and nodes n1..n{count}; epoch 1 is formed from all of them, in id order (n1 the head). */
     public static CatenaCluster withNodes(int count) {
         return new CatenaCluster(count);
+    }
+
+    /** Runs {@code count} masters (1 or 3), m1..m{count}, as one group (call before {@link #start()}). */
+    CatenaCluster withMasters(int count) {
+        if (count != 1 && count != 3) {
+            throw new IllegalArgumentException("a test cluster has 1 or 3 masters, not " + count);
+        }
+        masterCount = count;
+        return this;
     }
 
     /** Gives every node {@code --key value} on top of the harness's settings (call before {@link #start()}). */
@@ -140,14 +151,16 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Proc master = new Proc(MASTER_ID, "127.0.0.10", false, dir);
-        processes.put(master.id, master);
+        for (int j = 1; j <= masterCount; j++) {
+            Proc master = new Proc("m" + j, "127.0.0." + (10 * j), false, dir);
+            processes.put(master.id, master);
+        }
         for (int i = 1; i <= nodeCount; i++) {
             Proc node = new Proc("n" + i, "127.0.0." + (10 + i), true, dir);
             processes.put(node.id, node);
         }
-        launch(MASTER_ID);
-        awaitHealthy(MASTER_ID);
+        masterIds().forEach(this::launch);
+        masterIds().forEach(this::awaitHealthy);
         initialNodeIds().forEach(this::launch);
         initialNodeIds().forEach(this::awaitHealthy);
         await("the master's chain has epoch >= 1 and all of " + initialNodeIds()).atMost(START_TIMEOUT)
@@ -172,7 +185,32 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     // ------------------------------------------------------------ topology
 
     public List<String> nodeIds() {
-        return processes.keySet().stream().filter(id -> !id.equals(MASTER_ID)).toList();
+        return processes.values().stream().filter(proc -> proc.node).map(proc -> proc.id).toList();
+    }
+
+    public List<String> masterIds() {
+        return processes.values().stream().filter(proc -> !proc.node).map(proc -> proc.id).toList();
+    }
+
+    /** The address a process's sockets originate from (for network faults between processes). */
+    String hostOf(String id) {
+        return proc(id).host;
+    }
+
+    /**
+     * The running masters whose {@code GET /status} says {@code "active": true}; one that does not answer within
+     * {@link #STATUS_PROBE_TIMEOUT} (paused, say) is not.
+     */
+    List<String> activeMasters() {
+        return masterIds().stream().filter(this::isRunning).filter(id -> {
+            try {
+                HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(httpOf(id), "/status")).GET(),
+                        STATUS_PROBE_TIMEOUT);
+                return answer.statusCode() == 200 && new JsonObject(answer.body()).getBoolean("active", false);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }).toList();
     }
 
     /** The node's client address, {@code host:port}. */
@@ -189,8 +227,15 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         return proc(id).replicationPort;
     }
 
+    /** The master to ask: the only one, or the active one of several (the first running one while none is). */
     public String masterHttp() {
-        return httpOf(MASTER_ID);
+        if (masterCount == 1) {
+            return httpOf(MASTER_ID);
+        }
+        List<String> active = activeMasters();
+        String id = !active.isEmpty() ? active.get(0)
+                : masterIds().stream().filter(this::isRunning).findFirst().orElse(MASTER_ID);
+        return httpOf(id);
     }
 
     Path dir() {
@@ -302,8 +347,12 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(request, REQUEST_TIMEOUT);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, Duration timeout) {
         try {
-            return http.send(request.timeout(REQUEST_TIMEOUT).build(),
+            return http.send(request.timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("request " + request.build().uri() + " failed: " + e, e);
@@ -447,12 +496,19 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         return List.of("--id", master.id,
                 "--http", master.host + ":" + master.httpPort,
                 "--hazelcastBind", master.host + ":" + master.hazelcastPort,
-                "--hazelcastSeeds", master.host + ":" + master.hazelcastPort,
+                "--hazelcastSeeds", mastersJoined(proc -> proc.hazelcastPort),
+                "--masters", mastersJoined(proc -> proc.httpPort),
                 "--dataDir", master.dataDir.toString(),
                 "--chainLengthMin", Integer.toString(nodeCount - spareNodes),
                 "--leaseMs", Long.toString(LEASE_MS),
                 "--leaseMarginMs", Long.toString(LEASE_MARGIN_MS),
                 "--reportTimeoutMs", Long.toString(REPORT_TIMEOUT_MS));
+    }
+
+    /** {@code host:port,...} of every master, the port chosen by {@code port}. */
+    private String mastersJoined(java.util.function.ToIntFunction<Proc> port) {
+        return String.join(",", masterIds().stream().map(this::proc)
+                .map(proc -> proc.host + ":" + port.applyAsInt(proc)).toList());
     }
 
     private List<String> nodeArgs(Proc node) {
@@ -462,7 +518,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
                 "--replication", node.host + ":" + node.replicationPort,
                 "--masterHttp", master.host + ":" + master.httpPort,
                 "--hazelcastBind", node.host + ":" + node.hazelcastPort,
-                "--hazelcastSeeds", master.host + ":" + master.hazelcastPort,
+                "--hazelcastSeeds", mastersJoined(proc -> proc.hazelcastPort),
                 "--dataDir", node.dataDir.toString(),
                 "--reportIntervalMs", Long.toString(REPORT_INTERVAL_MS),
                 "--writeTimeoutMs", Long.toString(WRITE_TIMEOUT_MS),

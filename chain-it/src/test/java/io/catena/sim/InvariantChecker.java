@@ -114,13 +114,24 @@ final class InvariantChecker {
         checkedThrough.put(node.name(), Math.max(through, from - 1));
     }
 
-    private long highestInstalledEpoch;
+    /** The last epoch each master installed: each master's epochs increase. */
+    private final Map<String, Long> highestInstalledEpoch = new HashMap<>();
 
-    void onInstall(ChainConfiguration next) {
-        if (next.epoch() <= highestInstalledEpoch) {
-            fail("the master installed epoch " + next.epoch() + " after epoch " + highestInstalledEpoch);
+    /**
+     * A master publishes a chosen configuration. Two masters may publish in either order (a deposed leader learns
+     * late that its last proposal was chosen), but never two configurations of one epoch.
+     */
+    void onInstall(String masterId, ChainConfiguration next) {
+        long highest = highestInstalledEpoch.getOrDefault(masterId, 0L);
+        if (next.epoch() <= highest) {
+            fail("master " + masterId + " installed epoch " + next.epoch() + " after epoch " + highest);
         }
-        highestInstalledEpoch = next.epoch();
+        highestInstalledEpoch.put(masterId, next.epoch());
+        onChosen(next);
+    }
+
+    /** A configuration is chosen (installed, or recovered by a new leader): one per epoch. */
+    void onChosen(ChainConfiguration next) {
         ChainConfiguration earlier = installed.putIfAbsent(next.epoch(), next);
         if (earlier != null && !earlier.equals(next)) {
             fail("two configurations share epoch " + next.epoch() + ": " + earlier.chainIds() + " and "

@@ -109,7 +109,7 @@ final class SimClient implements SimNetwork.Process {
      */
     private ChainConfiguration latest() {
         if (known.isNone() || sim.chance(0.05)) {
-            known = cluster.master.stored;
+            known = cluster.latestChosen;
         }
         return known;
     }

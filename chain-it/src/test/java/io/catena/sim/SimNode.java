@@ -188,18 +188,39 @@ final class SimNode extends SimProcess implements SimNetwork.StreamListener {
 
     // ------------------------------------------------------------ control plane
 
+    /** Which master reports go to, counted from the oldest: moves on when a report gets no reply (as NodeRuntime). */
+    private int masterRotation;
+    private boolean lastReportAnswered = true;
+
     private void report() {
         ReplicaStatus status = replica.status();
         NodeReport report = new NodeReport(descriptor, status.epoch(), status.role(), status.appliedSeq(),
                 status.committedSeq(), status.caughtUp());
-        long sentAtMs = localNow();
+        if (!lastReportAnswered) {
+            masterRotation++;
+        }
+        SimMaster master = cluster.reportTarget(this, masterRotation);
+        if (master == null) {
+            return;
+        }
+        lastReportAnswered = false;
+        sendReport(master, report, localNow(), true);
+    }
+
+    /** One report; a redirect is followed once, at once. The lease counts from the first send. */
+    private void sendReport(SimMaster master, NodeReport report, long sentAtMs, boolean mayFollow) {
         long mine = incarnation();
-        SimMaster master = cluster.master;
         cluster.network.datagram(this, master, true, () -> {
-            ReportReply reply = master.onReport(report);
+            SimMaster.Answer answer = master.onReport(report);
             cluster.network.datagram(master, this, true, () -> {
-                if (incarnation() == mine) {
-                    onReply(sentAtMs, reply);
+                if (incarnation() != mine) {
+                    return;
+                }
+                if (answer.reply() != null) {
+                    lastReportAnswered = true;
+                    onReply(sentAtMs, answer.reply());
+                } else if (answer.redirect() != null && mayFollow) {
+                    sendReport(answer.redirect(), report, sentAtMs, false);
                 }
             });
         });

@@ -23,6 +23,10 @@ final class Simulation {
     static int nodesFor(long seed) {
         return 3 + (int) Math.floorMod(seed, 3L);
     }
+    /** Three masters, but a lone master every fourth seed (the single-master mode must keep working). */
+    static int mastersFor(long seed) {
+        return seed % 4 == 0 ? 1 : 3;
+    }
     static final int CLIENTS = 4;
     static final long FORM_MS = 4_000;
     static final long FAULT_PHASE_MS = 20_000;
@@ -54,7 +58,7 @@ final class Simulation {
         this.seed = seed;
         this.sim = new Sim(seed);
         this.nodes = nodesFor(seed);
-        this.cluster = new SimCluster(sim, nodes, variant);
+        this.cluster = new SimCluster(sim, nodes, mastersFor(seed), variant);
         this.afterEachStep = () -> { };
     }
 
@@ -115,20 +119,11 @@ final class Simulation {
         List<SimNode> nodes = new ArrayList<>(cluster.nodes.values());
         SimNode victim = nodes.get(sim.random.nextInt(nodes.size()));
         long healAfter = Math.min(sim.between(1_000, 5_000), Math.max(0, faultPhaseEndMs - sim.now()));
-        switch (sim.random.nextInt(8)) {
+        SimMaster master = cluster.masters.get(sim.random.nextInt(cluster.masters.size()));
+        switch (sim.random.nextInt(11)) {
             case 0 -> crashAndRestart(victim, healAfter);
-            case 1 -> {
-                if (cluster.master.isUp()) {
-                    count("master-crash");
-                    cluster.crashMaster();
-                    sim.after(sim.between(300, 3_000), () -> {
-                        if (!cluster.master.isUp()) {
-                            cluster.restartMaster();
-                        }
-                    });
-                }
-            }
-            case 2 -> partitionFor(victim.name(), cluster.master.name(), healAfter, "partition-from-master");
+            case 1 -> crashAndRestartMaster(master);
+            case 2 -> partitionFor(victim.name(), master.name(), healAfter, "partition-from-master");
             case 3 -> {
                 SimNode other = nodes.get(sim.random.nextInt(nodes.size()));
                 if (other != victim) {
@@ -141,8 +136,64 @@ final class Simulation {
                 count("false-suspicion");
                 cluster.falseSuspicion(victim);
             }
+            case 7 -> isolateMaster(preferLeader(master), healAfter);
+            case 8 -> splitView(healAfter);
+            case 9 -> pauseMaster(preferLeader(master), healAfter);
             default -> lossyNetwork(healAfter);
         }
+    }
+
+    /** Half the time the master that leads now: the faults that matter most hit the leader. */
+    private SimMaster preferLeader(SimMaster master) {
+        List<SimMaster> leaders = cluster.leaders();
+        return !leaders.isEmpty() && sim.chance(0.5) ? leaders.get(0) : master;
+    }
+
+    private void crashAndRestartMaster(SimMaster master) {
+        SimMaster victim = preferLeader(master);
+        if (!victim.isUp()) {
+            return;
+        }
+        count("master-crash");
+        cluster.crashMaster(victim);
+        sim.after(sim.between(300, 3_000), () -> {
+            if (!victim.isUp()) {
+                cluster.startMaster(victim);
+            }
+        });
+    }
+
+    /** {m} | {the other masters}: the nodes still reach every master. */
+    private void isolateMaster(SimMaster master, long durationMs) {
+        if (cluster.masters.size() == 1) {
+            return;
+        }
+        count("master-partition");
+        for (SimMaster other : cluster.masters) {
+            if (other != master) {
+                cluster.partition(master.name(), other.name());
+                sim.after(durationMs, () -> cluster.heal(master.name(), other.name()));
+            }
+        }
+    }
+
+    private void pauseMaster(SimMaster master, long durationMs) {
+        if (!master.isUp() || master.paused) {
+            return;
+        }
+        count("master-pause");
+        cluster.pauseMaster(master, Math.max(durationMs, SimCluster.HEARTBEAT_TIMEOUT_MS + sim.between(0, 2_000)));
+    }
+
+    /** Two masters stop seeing each other in their membership views while the network is fine. */
+    private void splitView(long durationMs) {
+        if (cluster.masters.size() == 1) {
+            return;
+        }
+        count("split-view");
+        List<SimMaster> masters = new ArrayList<>(cluster.masters);
+        Collections.shuffle(masters, sim.random);
+        cluster.splitView(masters.get(0), masters.get(1), Math.max(500, durationMs));
     }
 
     private void crashAndRestart(SimNode victim, long downMs) {
@@ -216,7 +267,16 @@ final class Simulation {
 
     /** After healing: every node is in the chain, and their logs are identical and fully committed. */
     private void checkConverged() {
-        ChainConfiguration configuration = cluster.master.stored;
+        List<SimMaster> leaders = cluster.leaders();
+        if (leaders.size() != 1) {
+            throw cluster.checker.violation("not converged: " + leaders.size() + " masters lead after healing: "
+                    + cluster.masters.stream().map(SimMaster::describe).toList());
+        }
+        ChainConfiguration configuration = leaders.get(0).chosen();
+        if (!configuration.equals(cluster.latestChosen)) {
+            throw cluster.checker.violation("the leader " + leaders.get(0).name() + " is at epoch "
+                    + configuration.epoch() + ", behind the latest chosen epoch " + cluster.latestChosen.epoch());
+        }
         if (configuration.chain().size() != nodes) {
             throw cluster.checker.violation("not converged: chain " + configuration.chainIds() + " in epoch "
                     + configuration.epoch() + " after healing");

@@ -6,9 +6,14 @@ import java.util.stream.LongStream;
 /**
  * {@code ./catena simulate --seeds N [--from S]} runs seeds S..S+N-1 on all cores; {@code ./catena simulate
  * --seed S} replays one seed and prints its fault counts. Exits 1 if any seed violates an invariant, is not
- * linearizable or does not converge. The last line printed is {@code seeds=N failures=F seeds_per_s=R}.
+ * linearizable or does not converge. The last line printed is {@code seeds=N failures=F master_fault_seeds=M
+ * seeds_per_s=R}, M counting the seeds with a master crash, a master cut off from the others or split views.
  */
 public final class SimulationMain {
+
+    /** The faults that hit masters themselves (Simulation's fault counts). */
+    static final List<String> MASTER_FAULTS = List.of("master-crash", "master-partition", "master-pause",
+            "split-view");
 
     private SimulationMain() {
     }
@@ -55,7 +60,10 @@ public final class SimulationMain {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("seeds=%d failures=%d seeds_per_s=%.1f%n", count, failures, count / seconds);
+        long masterFaultSeeds = results.stream().filter(result -> MASTER_FAULTS.stream()
+                .anyMatch(result.faults()::containsKey)).count();
+        System.out.printf("seeds=%d failures=%d master_fault_seeds=%d seeds_per_s=%.1f%n", count, failures,
+                masterFaultSeeds, count / seconds);
         return failures;
     }
 }

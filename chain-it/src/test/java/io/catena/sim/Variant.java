@@ -16,5 +16,10 @@ enum Variant {
     /** Storage reports persists durable as soon as they are submitted, before the fsync. */
     ACK_BEFORE_DURABLE,
     /** Strong reads at any node answer from local data even when the key is dirty (CRAQ without the tail query). */
-    STRONG_READS_IGNORE_DIRTY
+    STRONG_READS_IGNORE_DIRTY,
+    /**
+     * Every master counts itself a majority: the oldest master in its own membership view leads and makes its
+     * configurations count without the others' acceptance (what a split membership view would do without ballots).
+     */
+    MASTERS_WITHOUT_MAJORITY
 }

@@ -41,6 +41,17 @@ import java.util.Map;
  *                                 (default 1 000, 0..1 000 000 000; docs/master.md, "Learners"): the smaller, the
  *                                 shorter the new tail's catch-up inside the chain, during which it serves no
  *                                 strong read
+ * @param masters                  the HTTP addresses of every master of the group, this one's {@code http}
+ *                                 included (default: just {@code http}, a lone master); an odd number (1, 3, 5).
+ *                                 A configuration counts only once a majority of them has durably accepted it
+ *                                 (docs/master.md, "Several masters")
+ * @param masterProbeIntervalMs    how often the leading master re-confirms its ballot with the others,
+ *                                 milliseconds (default 100)
+ * @param masterConfirmMs          a leading master grants leases only within this long of a probe a majority
+ *                                 answered; a new leader waits it out on top of one lease before its first change,
+ *                                 milliseconds (default 500; more than {@code masterProbeIntervalMs})
+ * @param masterBackoffMs          a master refused by a higher ballot waits this long before it tries to lead
+ *                                 again, milliseconds (default 2 000)
  */
 public record MasterSettings(
         String id,
@@ -57,7 +68,11 @@ public record MasterSettings(
         long pushTimeoutMs,
         int heartbeatIntervalSeconds,
         int maxNoHeartbeatSeconds,
-        long promoteLagEntriesMax) {
+        long promoteLagEntriesMax,
+        List<HostPort> masters,
+        long masterProbeIntervalMs,
+        long masterConfirmMs,
+        long masterBackoffMs) {
 
     public static final String DEFAULT_ID = "m1";
     public static final long PROMOTE_LAG_ENTRIES_MAX_DEFAULT = 1_000;
@@ -65,6 +80,12 @@ public record MasterSettings(
 
     public MasterSettings {
         hazelcastSeeds = List.copyOf(hazelcastSeeds);
+        masters = List.copyOf(masters);
+    }
+
+    /** Whether this master is alone, its own majority (the default). */
+    public boolean alone() {
+        return masters.size() == 1;
     }
 
     public static MasterSettings load(SettingsSource source) {
@@ -92,6 +113,21 @@ public record MasterSettings(
         int maxNoHeartbeatSeconds = source.intValue("maxNoHeartbeatSeconds", 3, 2, 3_600);
         long promoteLagEntriesMax = source.longValue("promoteLagEntriesMax", PROMOTE_LAG_ENTRIES_MAX_DEFAULT, 0,
                 1_000_000_000);
+        List<HostPort> masters = source.hostPorts("masters", http == null ? List.of() : List.of(http));
+        if (http != null && !masters.contains(http)) {
+            source.error("masters (" + masters + ") must include this master's own http address " + http);
+        }
+        if (http != null && (masters.size() % 2 == 0 || masters.stream().distinct().count() != masters.size())) {
+            source.error("masters must list an odd number (1, 3, 5...) of distinct addresses, got " + masters
+                    + ": a majority of an even group tolerates no more failures than the group one smaller");
+        }
+        long masterProbeIntervalMs = source.longValue("masterProbeIntervalMs", 100, 1, 60_000);
+        long masterConfirmMs = source.longValue("masterConfirmMs", 500, 2, 600_000);
+        long masterBackoffMs = source.longValue("masterBackoffMs", 2_000, 0, 600_000);
+        if (masterConfirmMs <= masterProbeIntervalMs) {
+            source.error("masterConfirmMs (" + masterConfirmMs + ") must be more than masterProbeIntervalMs ("
+                    + masterProbeIntervalMs + "): a leader re-confirms itself before its confirmation lapses");
+        }
         if (reportTimeoutMs >= leaseMs) {
             source.error("reportTimeoutMs (" + reportTimeoutMs + ") must be less than leaseMs (" + leaseMs
                     + "): a silent node must be suspected before its lease runs out");
@@ -104,7 +140,8 @@ public record MasterSettings(
         source.throwIfInvalid();
         return new MasterSettings(id, http, hazelcastBind, seeds, clusterName, dataDir, chainLengthMin, leaseMs,
                 leaseMarginMs, reportTimeoutMs, tickIntervalMs, pushTimeoutMs, heartbeatIntervalSeconds,
-                maxNoHeartbeatSeconds, promoteLagEntriesMax);
+                maxNoHeartbeatSeconds, promoteLagEntriesMax, masters, masterProbeIntervalMs, masterConfirmMs,
+                masterBackoffMs);
     }
 
     public static MasterSettings load(Path file, Map<String, String> env, Map<String, String> overrides) {

@@ -147,4 +147,19 @@ class MasterSettingsTest {
         assertThat(CommandLine.parse("master", "--a", "1", "--a", "2").flags()).isEqualTo(Map.of("a", "2"));
         assertThat(List.of(CommandLine.parse("master", "--x=").flags().get("x"))).containsExactly("");
     }
+
+    @Test
+    void a_lone_master_is_the_default_group_and_a_group_must_be_odd_and_include_this_master() {
+        assertThat(load(demoFile(), Map.of(), Map.of()).masters()).containsExactly(HostPort.parse("127.0.0.1:7000"));
+        Map<String, String> three = demoFile();
+        three.put("masters", "127.0.0.1:7000,127.0.0.1:7010,127.0.0.1:7020");
+        assertThat(load(three, Map.of(), Map.of()).alone()).isFalse();
+
+        Map<String, String> even = demoFile();
+        even.put("masters", "127.0.0.1:7000,127.0.0.1:7010");
+        assertThatThrownBy(() -> load(even, Map.of(), Map.of())).hasMessageContaining("odd number");
+        Map<String, String> without = demoFile();
+        without.put("masters", "127.0.0.1:7010");
+        assertThatThrownBy(() -> load(without, Map.of(), Map.of())).hasMessageContaining("must include");
+    }
 }

@@ -7,6 +7,7 @@ import io.catena.config.ControlPlaneJson;
 import io.catena.config.HostPort;
 import io.catena.config.NodeIds;
 import io.catena.config.NodeReport;
+import io.catena.master.core.BallotMessage;
 import io.catena.master.core.ChainView;
 import io.catena.master.core.Removal;
 import io.catena.master.runtime.MasterRuntime;
@@ -18,6 +19,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The master's HTTP API (docs/api.md). The route table comes first; handlers only translate between HTTP and the
@@ -27,6 +29,8 @@ public final class HttpApi {
 
     /** A node report is a few hundred bytes; anything much larger is not one. */
     static final int REPORT_BYTES_MAX = 64 * 1024;
+    /** A ballot message carries at most one configuration (64 nodes and learners): far below this. */
+    static final int BALLOT_BYTES_MAX = 1024 * 1024;
     private static final String REMOVE_SUFFIX = "/remove";
 
     /** The dashboard: one self-contained page (inline CSS and script; it fetches only {@code /events}). */
@@ -47,6 +51,7 @@ public final class HttpApi {
                 .get("/", this::dashboard)
                 .get("/events", this::events)
                 .post("/nodes/report", this::report)
+                .post("/masters/ballot", this::ballot)
                 .get("/chain", this::chain)
                 .post("/chain/nodes/{id}", this::removeNode) // only {id}/remove: the rest is 404
                 .get("/status", this::status)
@@ -80,10 +85,63 @@ public final class HttpApi {
                 Responses.error(request.response(), 400, "bad_report", "not a node report: " + e.getMessage());
                 return;
             }
+            if (refuseIfHalted(request)) {
+                return;
+            }
+            runtime.report(report).ifPresentOrElse(
+                    reply -> Responses.json(request.response(), 200, ControlPlaneJson.toJson(reply)),
+                    () -> notActive(request));
+        }).start();
+    }
+
+    /** {@code POST /masters/ballot}: a leading master's Prepare or Accept; the answer of this master's acceptor. */
+    private void ballot(HttpServerRequest request, String unused) {
+        if (refuseIfHalted(request)) {
+            return;
+        }
+        new BodyReader(request, BALLOT_BYTES_MAX, "body_too_large", "1 MiB per ballot message", body -> {
+            BallotMessage message;
+            try {
+                message = BallotJson.message(ControlPlaneJson.parse(new String(body,
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                if (!runtime.settings().masters().contains(HostPort.parse(message.ballot().masterId()))) {
+                    throw new IllegalArgumentException("ballot of " + message.ballot().masterId() + ", which is"
+                            + " not one of the masters " + runtime.settings().masters());
+                }
+            } catch (IllegalArgumentException e) {
+                Responses.error(request.response(), 400, "bad_ballot_message", e.getMessage());
+                return;
+            }
+            Optional<BallotMessage> answer;
+            try {
+                answer = runtime.onBallot(message);
+            } catch (IllegalArgumentException e) {
+                Responses.error(request.response(), 400, "bad_ballot_message", e.getMessage());
+                return;
+            }
             if (!refuseIfHalted(request)) {
-                Responses.json(request.response(), 200, ControlPlaneJson.toJson(runtime.report(report)));
+                Responses.json(request.response(), 200, BallotJson.toJson(answer.orElseThrow()));
             }
         }).start();
+    }
+
+    /**
+     * This master does not lead: {@code 307} to the master it believes active (JSON names it), or {@code 503}
+     * when it knows none. Nodes and the CLI follow the redirect.
+     */
+    private void notActive(HttpServerRequest request) {
+        Optional<HostPort> active = runtime.activeMaster();
+        if (active.isEmpty()) {
+            request.response().putHeader("Retry-After", "1");
+            Responses.error(request.response(), 503, "no_active_master", "master " + runtime.settings().id()
+                    + " does not lead and knows no master that does (an election may be under way)");
+            return;
+        }
+        request.response().putHeader("Location", "http://" + active.get() + request.uri());
+        Responses.json(request.response(), 307, new JsonObject().put("error", "not_active")
+                .put("message", "master " + runtime.settings().id() + " does not lead; the active master is at "
+                        + active.get())
+                .put("activeMaster", new JsonObject().put("http", active.get().toString())));
     }
 
     private void dashboard(HttpServerRequest request, String unused) {
@@ -124,7 +182,12 @@ public final class HttpApi {
         if (refuseIfHalted(request)) {
             return;
         }
-        Removal removal = runtime.removeNode(id);
+        Optional<Removal> answer = runtime.removeNode(id);
+        if (answer.isEmpty()) {
+            notActive(request);
+            return;
+        }
+        Removal removal = answer.get();
         if (refuseIfHalted(request)) {
             return;
         }
@@ -144,7 +207,11 @@ public final class HttpApi {
         Responses.json(request.response(), 200, new JsonObject()
                 .put("id", runtime.settings().id())
                 .put("pid", ProcessHandle.current().pid())
-                .put("active", !runtime.halted()) // a single master is always active (several: a later issue)
+                .put("active", runtime.active())
+                .put("ballotState", runtime.leadershipRole().name().toLowerCase(java.util.Locale.ROOT))
+                .put("activeMaster", activeMasterJson())
+                .put("masters", new JsonArray(runtime.settings().masters().stream().map(HostPort::toString)
+                        .toList()))
                 .put("epoch", runtime.epoch())
                 .put("membershipReady", runtime.membershipReady()));
     }
@@ -184,7 +251,13 @@ public final class HttpApi {
                 .put("learners", learners(view.learners()))
                 .put("others", nodes(view.others()))
                 .put("master", new JsonObject().put("id", runtime.settings().id())
-                        .put("http", runtime.settings().http().toString()));
+                        .put("http", runtime.settings().http().toString()))
+                .put("activeMaster", activeMasterJson());
+    }
+
+    /** {@code {"http": host:port}} of the master this one believes active (itself when it leads), or null. */
+    private JsonObject activeMasterJson() {
+        return runtime.activeMaster().map(master -> new JsonObject().put("http", master.toString())).orElse(null);
     }
 
     private static JsonArray nodes(List<ChainView.NodeView> views) {

@@ -264,6 +264,55 @@ class MasterHttpTest {
     }
 
     @Test
+    void malformed_ballot_messages_are_refused_with_a_json_400_and_change_nothing() {
+        startMaster(membershipOf(n(1), n(2), n(3)));
+        String self = "127.0.0.1:" + masterPort;
+        String prepare = "{\"kind\":\"prepare\",\"probeMs\":1,\"ballot\":{\"round\":7,\"master\":\"" + self + "\"}}";
+        List<String> bodies = List.of("{not json", "[1]", "", "{}",
+                prepare.replace("prepare", "elect"),
+                prepare.replace("\"kind\":\"prepare\",", ""),
+                prepare.replace("\"probeMs\":1,", ""),
+                prepare.replace("\"round\":7", "\"round\":-7"),
+                prepare.replace(self, "127.0.0.1:1"),
+                prepare.replace(self, "nowhere"),
+                prepare.replace("prepare", "promise"),
+                prepare.replace("prepare", "accept"));
+        JsonObject before = get("/status").json();
+        for (String body : bodies) {
+            Response response = post("/masters/ballot", body);
+            assertThat(response.status()).as(body).isEqualTo(400);
+            assertThat(response.json().getString("error")).isEqualTo("bad_ballot_message");
+            assertThat(response.json().getString("message")).isNotBlank();
+        }
+
+        assertThat(get("/status").json().getString("ballotState")).isEqualTo(before.getString("ballotState"));
+        assertThat(Files.exists(dataDir.resolve(ConfigurationStore.FILE_NAME))).isFalse();
+    }
+
+    @Test
+    void a_master_of_three_that_reaches_no_other_leads_nothing_and_redirects_reports_and_removals() {
+        String self = "127.0.0.1:" + masterPort;
+        startMaster(membershipOf(n(1), n(2), n(3)), dataDir, Map.of("masters",
+                self + ",127.0.0.1:1,127.0.0.1:2"));
+        await().until(() -> get("/status").json().getBoolean("membershipReady"));
+
+        JsonObject status = get("/status").json();
+        assertThat(status.getBoolean("active")).isFalse();
+        assertThat(status.getString("ballotState")).isEqualTo("preparing");
+        Response report = post("/nodes/report", ControlPlaneJson.toJson(new NodeReport(n(1).descriptor, 0,
+                io.catena.config.Role.OUTSIDE, 0, 0)).encode());
+        Response removal = post("/chain/nodes/n1/remove", "");
+
+        for (Response redirect : List.of(report, removal)) {
+            assertThat(redirect.status()).isEqualTo(307);
+            assertThat(redirect.json().getString("error")).isEqualTo("not_active");
+            assertThat(redirect.json().getJsonObject("activeMaster").getString("http")).isEqualTo("127.0.0.1:1");
+        }
+        assertThat(get("/chain").json().getLong("epoch")).isZero();
+        assertThat(nodes).allSatisfy(node -> assertThat(node.pushes).isEmpty());
+    }
+
+    @Test
     void unknown_paths_and_methods_get_json_errors_and_health_and_status_answer() {
         startMaster(membershipOf(n(1), n(2), n(3)));
 
@@ -639,7 +688,12 @@ class MasterHttpTest {
     }
 
     void startMaster(FakeMembership membership, Path masterDataDir) {
-        MasterSettings settings = MasterSettings.load(new SettingsSource(Map.of(), Map.of(), Map.of(
+        startMaster(membership, masterDataDir, Map.of());
+    }
+
+    void startMaster(FakeMembership membership, Path masterDataDir, Map<String, String> extraSettings) {
+        Map<String, String> flags = new java.util.HashMap<>(extraSettings);
+        flags.putAll(Map.of(
                 "http", "127.0.0.1:" + masterPort,
                 "hazelcastBind", "127.0.0.1:5701",
                 "dataDir", masterDataDir.toString(),
@@ -648,7 +702,8 @@ class MasterHttpTest {
                 "leaseMarginMs", Long.toString(LEASE_MARGIN_MS),
                 "reportTimeoutMs", Long.toString(REPORT_TIMEOUT_MS),
                 "tickIntervalMs", "20",
-                "pushTimeoutMs", "500")));
+                "pushTimeoutMs", "500"));
+        MasterSettings settings = MasterSettings.load(new SettingsSource(Map.of(), Map.of(), flags));
         vertx.deployVerticle(new MasterRuntime(settings, new ConfigurationStore(masterDataDir), membership,
                 fatal::add)).await();
     }

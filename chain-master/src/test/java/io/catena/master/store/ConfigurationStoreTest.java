@@ -7,6 +7,8 @@ import io.catena.config.ChainConfiguration;
 import io.catena.config.ControlPlaneJson;
 import io.catena.config.HostPort;
 import io.catena.config.NodeDescriptor;
+import io.catena.master.core.AcceptorState;
+import io.catena.master.core.Ballot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,5 +104,40 @@ class ConfigurationStoreTest {
                 .hasMessageContaining("corrupt")
                 .hasMessageContaining("a chain needs at least one node");
         assertThat(List.of(dir.resolve(ConfigurationStore.FILE_NAME))).allMatch(Files::exists);
+    }
+
+    @Test
+    void a_promise_and_an_acceptance_survive_a_restart_with_their_ballots() {
+        ConfigurationStore store = new ConfigurationStore(dir);
+        store.save(new AcceptorState(new Ballot(3, "m2"), Ballot.ZERO, ChainConfiguration.NONE));
+        assertThat(new ConfigurationStore(dir).loadState())
+                .isEqualTo(new AcceptorState(new Ballot(3, "m2"), Ballot.ZERO, ChainConfiguration.NONE));
+
+        AcceptorState accepted = new AcceptorState(new Ballot(4, "m1"), new Ballot(4, "m1"), epoch(7, 1, 2));
+        store.save(accepted);
+
+        assertThat(new ConfigurationStore(dir).loadState()).isEqualTo(accepted);
+        assertThat(new ConfigurationStore(dir).load()).isEqualTo(epoch(7, 1, 2));
+    }
+
+    @Test
+    void a_file_written_by_a_lone_master_before_ballots_reads_as_accepted_under_no_ballot() throws Exception {
+        Files.writeString(dir.resolve(ConfigurationStore.FILE_NAME),
+                ControlPlaneJson.toJson(epoch(2, 1, 2)).encode());
+
+        assertThat(new ConfigurationStore(dir).loadState()).isEqualTo(AcceptorState.of(epoch(2, 1, 2)));
+    }
+
+    @Test
+    void an_accepted_epoch_below_the_stored_one_is_refused_and_a_bad_ballot_is_corrupt() throws Exception {
+        ConfigurationStore store = new ConfigurationStore(dir);
+        store.save(epoch(5, 1, 2));
+
+        assertThatThrownBy(() -> store.save(new AcceptorState(new Ballot(9, "m3"), new Ballot(9, "m3"),
+                epoch(4, 1)))).hasMessageContaining("never decreases");
+
+        Files.writeString(dir.resolve(ConfigurationStore.FILE_NAME), "{\"epoch\": 0, \"chain\": [],"
+                + " \"promised\": \"x/m1\"}");
+        assertThatThrownBy(() -> new ConfigurationStore(dir).loadState()).hasMessageContaining("corrupt");
     }
 }

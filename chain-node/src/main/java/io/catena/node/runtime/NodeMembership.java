@@ -6,6 +6,7 @@ import io.catena.membership.HazelcastMembership;
 import io.catena.membership.MemberInfo;
 import io.catena.membership.Membership;
 import io.catena.membership.MembershipSettings;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -16,10 +17,13 @@ import java.util.function.Consumer;
 final class NodeMembership {
 
     private final Membership membership;
-    private final Consumer<HostPort> onActiveMaster;
+    private final Consumer<List<HostPort>> onMasters;
 
-    /** @param onActiveMaster told the HTTP address of the active master whenever the view changes */
-    NodeMembership(NodeSettings settings, Consumer<HostPort> onActiveMaster) {
+    /**
+     * @param onMasters told the HTTP addresses of the masters in the view, oldest (the active-master hint) first,
+     *                  whenever the view changes
+     */
+    NodeMembership(NodeSettings settings, Consumer<List<HostPort>> onMasters) {
         MembershipSettings membershipSettings = new MembershipSettings(settings.clusterName(),
                 settings.hazelcastBind().toString(),
                 settings.hazelcastSeeds().stream().map(HostPort::toString).toList(),
@@ -28,7 +32,7 @@ final class NodeMembership {
         MemberInfo self = MemberInfo.node(settings.id(), settings.self().http().toString(),
                 settings.self().replication().toString());
         this.membership = new HazelcastMembership(membershipSettings, self);
-        this.onActiveMaster = onActiveMaster;
+        this.onMasters = onMasters;
     }
 
     /** Joins the cluster; blocks for about two seconds. */
@@ -48,7 +52,11 @@ final class NodeMembership {
     }
 
     private void announceMaster() {
-        membership.oldestMaster().ifPresent(master -> onActiveMaster.accept(HostPort.parse(master.http())));
+        List<HostPort> masters = membership.members().stream().filter(MemberInfo::isMaster)
+                .map(master -> HostPort.parse(master.http())).toList();
+        if (!masters.isEmpty()) {
+            onMasters.accept(masters);
+        }
     }
 
     void close() {

@@ -61,6 +61,8 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private NodeMembership membership;
     private Future<Void> membershipStarted = Future.succeededFuture();
     private HostPort masterHttp;
+    /** The masters in the membership view, oldest first (empty before the view). */
+    private List<HostPort> knownMasters = List.of();
     private long nextRequestId = 1;
     private long tickTimer = -1;
     private long loggedEpoch = -1;
@@ -113,19 +115,38 @@ public final class NodeRuntime extends VerticleBase implements PeerTransport.Lis
     private void startControlPlane() {
         masterHttp = settings.masterHttp();
         controlPlane = new ControlPlaneClient(vertx, settings.self().http().host(), settings.reportIntervalMs(),
-                this::report, () -> masterHttp, this::onReportReply);
+                this::report, () -> masterHttp, this::onReportReply, this::onActiveMaster, this::tryAnotherMaster);
         controlPlane.start();
-        membership = new NodeMembership(settings, master -> context.runOnContext(v -> {
-            if (!master.equals(masterHttp)) {
-                log.info("active master is now at {}", master);
-                masterHttp = master;
-            }
+        membership = new NodeMembership(settings, masters -> context.runOnContext(v -> {
+            knownMasters = masters;
+            onActiveMaster(masters.get(0));
         }));
         membershipStarted = vertx.<Void>executeBlocking(() -> {
             membership.start();
             return null;
         }, false).onFailure(e -> log.error("could not join the membership cluster; reporting to {} only",
                 masterHttp, e));
+    }
+
+    /**
+     * A report failed: the next goes to the next master of the membership view (oldest first, round the list), so
+     * that a node whose hint names a master cut off from the others finds the one that leads. The next change of
+     * the view points it at the oldest again.
+     */
+    private void tryAnotherMaster() {
+        if (knownMasters.size() < 2) {
+            return;
+        }
+        int index = knownMasters.indexOf(masterHttp);
+        masterHttp = knownMasters.get((index + 1) % knownMasters.size());
+    }
+
+    /** Where reports go from now on: named by the membership view or by a master's redirect (event loop). */
+    private void onActiveMaster(HostPort master) {
+        if (!master.equals(masterHttp)) {
+            log.info("active master is now at {}", master);
+            masterHttp = master;
+        }
     }
 
     private NodeReport report() {
