@@ -1,0 +1,56 @@
+package io.catena.faults;
+
+import io.catena.it.KeyPath;
+import io.vertx.core.http.HttpMethod;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * One client's way to the chain: writes go to the head and reads to the tail that the {@link ChainWatcher} last
+ * saw, and one {@code 307} is followed (a node that knows a newer configuration than the watcher points to the
+ * right node). Every socket leaves from the client's own address ({@link BoundHttp}).
+ */
+final class ChainClient {
+
+    /** Longer than the nodes' writeTimeoutMs (5 s), so that a waiting write is answered 504 by the head. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(7);
+
+    /** The reply and the node ({@code host:port}) that gave it. */
+    record Answer(BoundHttp.Reply reply, String node) {
+        int status() {
+            return reply.status();
+        }
+    }
+
+    private final BoundHttp http;
+    private final ChainWatcher watcher;
+
+    ChainClient(BoundHttp http, ChainWatcher watcher) {
+        this.http = http;
+        this.watcher = watcher;
+    }
+
+    Answer put(String key, String value) throws BoundHttp.NoReply {
+        return send(HttpMethod.PUT, watcher.latest().headHttp(), "/kv/" + KeyPath.encode(key), value);
+    }
+
+    Answer get(String key) throws BoundHttp.NoReply {
+        return send(HttpMethod.GET, watcher.latest().tailHttp(), "/kv/" + KeyPath.encode(key), null);
+    }
+
+    /** {@code GET} of any path at the tail, e.g. a scan. */
+    Answer getAtTail(String pathAndQuery) throws BoundHttp.NoReply {
+        return send(HttpMethod.GET, watcher.latest().tailHttp(), pathAndQuery, null);
+    }
+
+    private Answer send(HttpMethod method, String node, String path, String body) throws BoundHttp.NoReply {
+        BoundHttp.Reply reply = http.send(method, node, path, body, REQUEST_TIMEOUT);
+        if (reply.status() == 307 && reply.location() != null) {
+            URI location = URI.create(reply.location());
+            node = location.getHost() + ":" + location.getPort();
+            reply = http.send(method, node, location.getRawPath()
+                    + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery()), body, REQUEST_TIMEOUT);
+        }
+        return new Answer(reply, node);
+    }
+}

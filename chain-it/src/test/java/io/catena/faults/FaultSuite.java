@@ -1,0 +1,284 @@
+package io.catena.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import io.catena.check.Linearizability;
+import io.catena.check.Op;
+import io.catena.check.Report;
+import io.catena.it.CatenaCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The fault suite on real processes: a master and three nodes (each a JVM on its own 127.0.0.x, the master
+ * and n2 under libfaketime, every node's replication port behind a {@link DelayProxy}, n3's data dir on a
+ * {@link SmallDisk}), register and set clients on addresses of their own, and the faults of a {@link Profile}
+ * one after another: inject, hold, heal, wait until the chain is whole again and acknowledges writes. Then the
+ * checks (see {@link FaultReport}).
+ */
+final class FaultSuite implements AutoCloseable {
+
+    static final int NODES = 3;
+    static final String SMALL_DISK_NODE = "n3";
+    /** The node whose clock is skewed; it and the master run under libfaketime (which slows every clock read). */
+    static final String SKEWED_NODE = "n2";
+    static final String WATCHER_HOST = "127.0.0.40";
+    static final List<String> REGISTER_HOSTS = List.of("127.0.0.41", "127.0.0.42", "127.0.0.43", "127.0.0.44");
+    static final List<String> SET_HOSTS = List.of("127.0.0.45", "127.0.0.46");
+    static final String CHECKER_HOST = "127.0.0.47";
+    static final Duration RECOVERY_MAX = Duration.ofSeconds(60);
+    static final Duration DIGESTS_EQUAL_MAX = Duration.ofSeconds(60);
+    static final long STEADY_MS = 2_000;
+
+    private final Profile profile;
+    private final long seed;
+    private final Random random;
+    private final Path dir;
+    private final Vertx vertx = Vertx.vertx();
+    private final List<BoundHttp> https = new ArrayList<>();
+    private final Map<String, DelayProxy> proxies = new LinkedHashMap<>();
+    private final Map<String, ClockSkew> skews = new LinkedHashMap<>();
+    private final Recorder recorder = new Recorder();
+    private final ClientThreads threads = new ClientThreads();
+    private final FaultReport report;
+    private Nft nft;
+    private SmallDisk disk;
+    private CatenaCluster cluster;
+    private ChainWatcher watcher;
+    private FaultInjector injector;
+    private RegisterWorkload registers;
+    private SetWorkload set;
+
+    FaultSuite(Profile profile, long seed) throws Exception {
+        this.profile = profile;
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.dir = Files.createTempDirectory("catena-faults-");
+        this.report = new FaultReport(profile, seed);
+    }
+
+    /** Runs everything and returns the report (violations included; nothing is thrown for a violation). */
+    FaultReport run() {
+        long startNs = System.nanoTime();
+        startCluster();
+        startClients();
+        phase("steady", STEADY_MS);
+        List<Fault> schedule = profile.schedule(random);
+        for (int i = 0; i < schedule.size(); i++) {
+            Fault fault = schedule.get(i);
+            recorder.phase(i < profile.dedicatedFaults() ? fault.name() : "mixed-" + (i - profile.dedicatedFaults()));
+            if (!runFault(fault)) {
+                break;
+            }
+        }
+        phase("final", STEADY_MS);
+        threads.stop();
+        threads.errors().forEach(report::violation);
+        check();
+        report.finish(recorder, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        return report;
+    }
+
+    // ------------------------------------------------------------ set-up
+
+    private void startCluster() {
+        nft = new Nft();
+        disk = new SmallDisk(dir.resolve("small-disk"));
+        cluster = CatenaCluster.withNodes(NODES);
+        for (String id : List.of(CatenaCluster.MASTER_ID, SKEWED_NODE)) {
+            ClockSkew skew = new ClockSkew(dir.resolve("faketime-" + id));
+            skews.put(id, skew);
+            cluster.withProcessEnv(id, skew.env());
+        }
+        for (int i = 1; i <= NODES; i++) {
+            String id = "n" + i;
+            DelayProxy proxy = DelayProxy.start("127.0.0." + (10 + i), () -> cluster.replicationPortOf(id));
+            proxies.put(id, proxy);
+            cluster.withReplicationProxy(id, proxy.port());
+        }
+        cluster.withProcessSetting(SMALL_DISK_NODE, "dataDir", disk.dataDir().toString());
+        cluster.start();
+        watcher = new ChainWatcher(http(WATCHER_HOST), cluster.masterHttp());
+        injector = new FaultInjector(cluster, watcher, nft, proxies, disk, SMALL_DISK_NODE, SKEWED_NODE, skews, random);
+    }
+
+    private void startClients() {
+        registers = new RegisterWorkload(recorder, clients(REGISTER_HOSTS), seed);
+        set = new SetWorkload(recorder, clients(SET_HOSTS));
+        for (int c = 0; c < registers.clientCount(); c++) {
+            threads.start("register-client", c, registers::step);
+        }
+        for (int c = 0; c < set.clientCount(); c++) {
+            threads.start("set-client", c, set::step);
+        }
+    }
+
+    private ChainClient[] clients(List<String> hosts) {
+        return hosts.stream().map(host -> new ChainClient(http(host), watcher)).toArray(ChainClient[]::new);
+    }
+
+    private BoundHttp http(String host) {
+        BoundHttp http = new BoundHttp(vertx, host);
+        https.add(http);
+        return http;
+    }
+
+    // ------------------------------------------------------------ one fault
+
+    /** Injects, holds, heals and waits for recovery; false if the cluster did not recover (the run stops). */
+    private boolean runFault(Fault fault) {
+        Map<String, Long> staleBefore = fault.zombie() ? staleFramesRejected() : Map.of();
+        FaultInjector.Injected injected = injector.inject(fault);
+        System.out.printf("faults: %s: %s on %s%n", recorder.phase(), fault.name(), injected.victim());
+        sleepMs(profile.holdMs);
+        injected.heal().run();
+        long healedNs = System.nanoTime();
+        boolean recovered = awaitRecovered(healedNs);
+        report.fault(fault, injected.victim(), recorder.phase(), millisSince(injected.injectedNs(),
+                recorder.firstAckAfter(injected.injectedNs())));
+        if (fault.kind() == Fault.Kind.DISK_FULL) {
+            checkDiskFull(injected.injectedNs(), healedNs);
+        }
+        if (fault.zombie()) {
+            report.staleEpochRejections(recorder.phase(), delta(staleBefore, staleFramesRejected()));
+        }
+        if (!recovered) {
+            report.violation("the cluster did not recover within " + RECOVERY_MAX.toSeconds() + " s after "
+                    + recorder.phase() + " (" + fault.name() + " on " + injected.victim() + "); chain "
+                    + watcher.latest());
+        }
+        return recovered;
+    }
+
+    /** The chain has all nodes again, no learner, and a write sent after the heal was acknowledged. */
+    private boolean awaitRecovered(long healedNs) {
+        try {
+            await("recovery").atMost(RECOVERY_MAX).pollInterval(Duration.ofMillis(100)).until(() -> {
+                ChainWatcher.Seen latest = watcher.latest();
+                return latest.chain().size() == NODES && latest.learners().isEmpty()
+                        && recorder.firstAckAfter(healedNs) > 0;
+            });
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    private void checkDiskFull(long fullFromNs, long fullToNs) {
+        EpochChecks.acksWhileDiskFull(recorder.acks(), watcher, SMALL_DISK_NODE, fullFromNs, fullToNs)
+                .forEach(report::violation);
+        long readsOk = recorder.history().ops().stream()
+                .filter(op -> op.kind() == Op.Kind.READ && op.outcome() == Op.Outcome.OK)
+                .filter(op -> op.invokedAt() >= fullFromNs && op.completedAt() <= fullToNs)
+                .count();
+        report.diskFull(readsOk);
+        if (readsOk == 0) {
+            report.violation("no read was served while " + SMALL_DISK_NODE + "'s disk was full");
+        }
+    }
+
+    private Map<String, Long> staleFramesRejected() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String id : cluster.nodeIds()) {
+            try {
+                counts.put(id, cluster.status(id).getLong("staleFramesRejected", 0L));
+            } catch (RuntimeException e) {
+                counts.put(id, 0L);
+            }
+        }
+        return counts;
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after) {
+        return after.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L))).sum();
+    }
+
+    // ------------------------------------------------------------ the checks after the run
+
+    private void check() {
+        ChainClient checker = new ChainClient(http(CHECKER_HOST), watcher);
+        try {
+            List<String> setProblems = set.check(checker);
+            setProblems.forEach(report::violation);
+            report.lostWrites(SetWorkload.lostCount(setProblems), set.acknowledgedCount());
+        } catch (BoundHttp.NoReply | RuntimeException e) {
+            report.violation("the final scan failed: " + e);
+        }
+        Report linearizability = new Linearizability().checkAll(recorder.history());
+        report.linearizability(linearizability);
+        EpochChecks.supersededAcks(recorder.acks(), watcher, new NodeNames(cluster)).forEach(report::violation);
+        checkDigests();
+    }
+
+    private void checkDigests() {
+        Map<String, JsonObject> digests = new LinkedHashMap<>();
+        try {
+            await("every node's digest is the same").atMost(DIGESTS_EQUAL_MAX).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        digests.clear();
+                        cluster.nodeIds().forEach(id -> digests.put(id, cluster.getJson(cluster.httpOf(id),
+                                "/admin/digest")));
+                        return digests.values().stream().map(JsonObject::encode).distinct().count() == 1;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            report.violation("digests differ after the heal: " + digests);
+        }
+        report.digests(digests);
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private void phase(String name, long ms) {
+        recorder.phase(name);
+        sleepMs(ms);
+    }
+
+    private static void sleepMs(long ms) {
+        LockSupport.parkNanos(ms * 1_000_000);
+    }
+
+    private static long millisSince(long fromNs, long toNs) {
+        return toNs < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(toNs - fromNs);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    void printLogs() {
+        if (cluster != null) {
+            cluster.printLogs();
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.stop();
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        proxies.values().forEach(DelayProxy::close);
+        if (nft != null) {
+            nft.close();
+        }
+        if (disk != null) {
+            disk.close();
+        }
+        https.forEach(BoundHttp::close);
+        vertx.close();
+    }
+}

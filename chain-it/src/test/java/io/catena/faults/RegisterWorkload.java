@@ -1,0 +1,102 @@
+package io.catena.faults;
+
+import io.catena.check.Call;
+import io.catena.check.Output;
+import io.vertx.core.json.JsonObject;
+import java.util.Random;
+
+/**
+ * Reads and writes of a few registers, recorded for the linearizability check. Each phase has its own keys
+ * ({@code reg/<phase>/k<j>}) so that no key's history grows past what the checker searches quickly. Writes go to
+ * the head ({@code 200}: OK with its seq; {@code 504} or no answer after sending: INFO; anything else: FAIL),
+ * reads to the tail ({@code 200} with the ETag's seq or {@code 404}: OK; anything else: FAIL, which the checker
+ * drops).
+ */
+final class RegisterWorkload {
+
+    static final int KEYS_PER_PHASE = 8;
+
+    private final Recorder recorder;
+    private final ChainClient[] clients;
+    private final Random[] randoms;
+
+    RegisterWorkload(Recorder recorder, ChainClient[] clients, long seed) {
+        this.recorder = recorder;
+        this.clients = clients;
+        this.randoms = new Random[clients.length];
+        for (int c = 0; c < clients.length; c++) {
+            randoms[c] = new Random(seed * 31 + c);
+        }
+    }
+
+    int clientCount() {
+        return clients.length;
+    }
+
+    boolean step(int client, long i) {
+        Random random = randoms[client];
+        String key = "reg/" + recorder.phase() + "/k" + random.nextInt(KEYS_PER_PHASE);
+        return random.nextBoolean() ? write(client, key, "c" + client + "-" + i) : read(client, key);
+    }
+
+    private boolean write(int client, String key, String value) {
+        long invokedNs = System.nanoTime();
+        int id = recorder.invoke(client, Call.write(key, value));
+        try {
+            ChainClient.Answer answer = clients[client].put(key, value);
+            if (answer.status() == 200) {
+                recorder.acknowledged(key, invokedNs, answer.node());
+                recorder.ok(id, Output.written(seqOf(answer)), invokedNs);
+                return true;
+            }
+            if (answer.status() == 504) {
+                long seq = seqOf(answer);
+                recorder.info(id, seq >= 0 ? Output.written(seq) : null);
+            } else {
+                recorder.fail(id);
+            }
+        } catch (BoundHttp.NoReply e) {
+            if (e.sent()) {
+                recorder.info(id, null);
+            } else {
+                recorder.fail(id);
+            }
+        }
+        return false;
+    }
+
+    private boolean read(int client, String key) {
+        long invokedNs = System.nanoTime();
+        int id = recorder.invoke(client, Call.read(key));
+        try {
+            ChainClient.Answer answer = clients[client].get(key);
+            if (answer.status() == 200) {
+                recorder.ok(id, Output.read(answer.reply().body(), etagSeq(answer)), invokedNs);
+                return true;
+            }
+            if (answer.status() == 404) {
+                recorder.ok(id, Output.absent(), invokedNs);
+                return true;
+            }
+        } catch (BoundHttp.NoReply e) {
+            // a read without an answer observed nothing
+        }
+        recorder.fail(id);
+        return false;
+    }
+
+    /** The seq in a write's answer ({@code {"seq": N}}, also in a 504's), or -1. */
+    static long seqOf(ChainClient.Answer answer) {
+        try {
+            Long seq = new JsonObject(answer.reply().body()).getLong("seq");
+            return seq == null ? -1 : seq;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long etagSeq(ChainClient.Answer answer) {
+        String etag = answer.reply().etag();
+        return etag == null ? Output.VERSION_UNKNOWN : Long.parseLong(etag.replace("\"", ""));
+    }
+}
