@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * One client's way to the chain: writes go to the head and reads to the tail that the {@link ChainWatcher} last
  * saw, and one {@code 307} is followed (a node that knows a newer configuration than the watcher points to the
- * right node). Every socket leaves from the client's own address ({@link BoundHttp}).
+ * right node). A {@link #pinned} client sends everything to one node and follows nothing: a client with a stale
+ * view, talking to a zombie. Every socket leaves from the client's own address ({@link BoundHttp}).
  */
 final class ChainClient {
 
@@ -24,32 +25,50 @@ final class ChainClient {
 
     private final BoundHttp http;
     private final ChainWatcher watcher;
+    private final String pinnedTo;
+    private final Duration timeout;
 
-    ChainClient(BoundHttp http, ChainWatcher watcher) {
+    private ChainClient(BoundHttp http, ChainWatcher watcher, String pinnedTo, Duration timeout) {
         this.http = http;
         this.watcher = watcher;
+        this.pinnedTo = pinnedTo;
+        this.timeout = timeout;
+    }
+
+    static ChainClient following(BoundHttp http, ChainWatcher watcher) {
+        return new ChainClient(http, watcher, null, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #following}, waiting up to {@code timeout} per request (the final checks' long scans). */
+    static ChainClient following(BoundHttp http, ChainWatcher watcher, Duration timeout) {
+        return new ChainClient(http, watcher, null, timeout);
+    }
+
+    static ChainClient pinned(BoundHttp http, String node) {
+        return new ChainClient(http, null, node, REQUEST_TIMEOUT);
     }
 
     Answer put(String key, String value) throws BoundHttp.NoReply {
-        return send(HttpMethod.PUT, watcher.latest().headHttp(), "/kv/" + KeyPath.encode(key), value);
+        return send(HttpMethod.PUT, pinnedTo != null ? pinnedTo : watcher.latest().headHttp(),
+                "/kv/" + KeyPath.encode(key), value);
     }
 
     Answer get(String key) throws BoundHttp.NoReply {
-        return send(HttpMethod.GET, watcher.latest().tailHttp(), "/kv/" + KeyPath.encode(key), null);
+        return getAtTail("/kv/" + KeyPath.encode(key));
     }
 
     /** {@code GET} of any path at the tail, e.g. a scan. */
     Answer getAtTail(String pathAndQuery) throws BoundHttp.NoReply {
-        return send(HttpMethod.GET, watcher.latest().tailHttp(), pathAndQuery, null);
+        return send(HttpMethod.GET, pinnedTo != null ? pinnedTo : watcher.latest().tailHttp(), pathAndQuery, null);
     }
 
     private Answer send(HttpMethod method, String node, String path, String body) throws BoundHttp.NoReply {
-        BoundHttp.Reply reply = http.send(method, node, path, body, REQUEST_TIMEOUT);
-        if (reply.status() == 307 && reply.location() != null) {
+        BoundHttp.Reply reply = http.send(method, node, path, body, timeout);
+        if (reply.status() == 307 && reply.location() != null && pinnedTo == null) {
             URI location = URI.create(reply.location());
             node = location.getHost() + ":" + location.getPort();
             reply = http.send(method, node, location.getRawPath()
-                    + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery()), body, REQUEST_TIMEOUT);
+                    + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery()), body, timeout);
         }
         return new Answer(reply, node);
     }

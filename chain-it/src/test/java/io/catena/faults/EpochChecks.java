@@ -11,8 +11,9 @@ import java.util.List;
  * a superseded epoch (the master installs a new head only once the old head's lease has run out, so the old head
  * must refuse by then).
  *
- * <p>Disk full: while a node's disk is full it can make nothing durable, so no write sent and answered while
- * every configuration seen made that node part of the chain may be acknowledged.
+ * <p>Disk full: a node whose disk fills keeps acknowledging while LMDB still finds free pages in its file, then
+ * its writer fails (ENOSPC) and logs {@code nothing after appliedSeq=N ... is durable}; it must acknowledge no
+ * write with a seq above N (it stops instead: fail-stop).
  */
 final class EpochChecks {
 
@@ -38,22 +39,13 @@ final class EpochChecks {
         return problems;
     }
 
-    static List<String> acksWhileDiskFull(List<Recorder.Ack> acks, ChainWatcher watcher, String fullNode,
-                                          long fullFromNs, long fullToNs) {
-        List<String> problems = new ArrayList<>();
-        for (Recorder.Ack ack : acks) {
-            if (ack.invokedNs() < fullFromNs || ack.completedNs() > fullToNs) {
-                continue;
-            }
-            boolean alwaysInChain = watcher.history().stream()
-                    .filter(s -> s.seenNs() <= ack.completedNs())
-                    .filter(s -> s.seenNs() >= ack.invokedNs() || s == watcher.before(ack.invokedNs()).orElse(null))
-                    .allMatch(s -> s.chain().contains(fullNode));
-            if (alwaysInChain) {
-                problems.add("write " + ack.key() + " acknowledged by " + ack.node() + " while " + fullNode
-                        + "'s disk was full and it was in the chain");
-            }
-        }
-        return problems;
+    static List<String> acksBeyondDurable(List<Recorder.Ack> acks, String fullNodeHttp, long durableSeq,
+                                          long fullFromNs) {
+        return acks.stream()
+                .filter(ack -> ack.node().equals(fullNodeHttp) && ack.invokedNs() >= fullFromNs
+                        && ack.seq() > durableSeq)
+                .map(ack -> "write " + ack.key() + " acknowledged with seq " + ack.seq() + " by " + fullNodeHttp
+                        + " after its disk filled and nothing after seq " + durableSeq + " was durable")
+                .toList();
     }
 }

@@ -27,8 +27,8 @@ final class FaultReport {
     private final Map<String, Integer> faults = new LinkedHashMap<>();
     private final Map<String, List<Long>> recoverMs = new LinkedHashMap<>();
     private final JsonArray faultLog = new JsonArray();
-    private final JsonObject staleEpochRejections = new JsonObject();
-    private final JsonArray diskFullReadsOk = new JsonArray();
+    private final JsonObject zombies = new JsonObject();
+    private final JsonArray diskFull = new JsonArray();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final JsonObject json = new JsonObject();
     private long lostWrites = -1;
@@ -48,12 +48,17 @@ final class FaultReport {
                 .put("recoverMs", recoveredMs));
     }
 
-    void staleEpochRejections(String phase, long count) {
-        staleEpochRejections.put(phase, count);
+    /** A zombie phase: what the zombie answered a stale client, and stale-epoch frames the nodes rejected. */
+    void zombie(String phase, Map<Integer, Integer> statuses, long staleFramesRejected) {
+        JsonObject answers = new JsonObject();
+        statuses.forEach((status, count) -> answers.put(status == -1 ? "none" : Integer.toString(status), count));
+        zombies.put(phase, new JsonObject().put("answersToStaleClient", answers)
+                .put("staleFramesRejected", staleFramesRejected));
     }
 
-    void diskFull(long readsOk) {
-        diskFullReadsOk.add(readsOk);
+    /** One disk-full fault: reads served meanwhile, and whether the node's writer hit ENOSPC (and stopped). */
+    void diskFull(long readsOk, boolean storageFailed) {
+        diskFull.add(new JsonObject().put("readsOk", readsOk).put("storageFailed", storageFailed));
     }
 
     void violation(String what) {
@@ -107,7 +112,7 @@ final class FaultReport {
                 .put("lostWrites", lostWrites).put("setAcknowledged", setAcknowledged)
                 .put("linearizable", linearizable).put("linearizability", linearizabilitySummary)
                 .put("recoverMs", recover).put("latencyMs", latency)
-                .put("staleEpochRejections", staleEpochRejections).put("diskFullReadsOk", diskFullReadsOk)
+                .put("zombies", zombies).put("diskFull", diskFull)
                 .put("faultLog", faultLog).put("violations", new JsonArray(List.copyOf(violations)))
                 .put("passed", passed());
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +37,8 @@ final class FaultSuite implements AutoCloseable {
     static final List<String> REGISTER_HOSTS = List.of("127.0.0.41", "127.0.0.42", "127.0.0.43", "127.0.0.44");
     static final List<String> SET_HOSTS = List.of("127.0.0.45", "127.0.0.46");
     static final String CHECKER_HOST = "127.0.0.47";
+    static final String ZOMBIE_CLIENT_HOST = "127.0.0.48";
+    static final Duration CHECK_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     static final Duration RECOVERY_MAX = Duration.ofSeconds(60);
     static final Duration DIGESTS_EQUAL_MAX = Duration.ofSeconds(60);
     static final long STEADY_MS = 2_000;
@@ -55,6 +58,7 @@ final class FaultSuite implements AutoCloseable {
     private SmallDisk disk;
     private CatenaCluster cluster;
     private ChainWatcher watcher;
+    private BoundHttp zombieHttp;
     private FaultInjector injector;
     private RegisterWorkload registers;
     private SetWorkload set;
@@ -109,6 +113,7 @@ final class FaultSuite implements AutoCloseable {
         cluster.withProcessSetting(SMALL_DISK_NODE, "dataDir", disk.dataDir().toString());
         cluster.start();
         watcher = new ChainWatcher(http(WATCHER_HOST), cluster.masterHttp());
+        zombieHttp = http(ZOMBIE_CLIENT_HOST);
         injector = new FaultInjector(cluster, watcher, nft, proxies, disk, SMALL_DISK_NODE, SKEWED_NODE, skews, random);
     }
 
@@ -124,7 +129,7 @@ final class FaultSuite implements AutoCloseable {
     }
 
     private ChainClient[] clients(List<String> hosts) {
-        return hosts.stream().map(host -> new ChainClient(http(host), watcher)).toArray(ChainClient[]::new);
+        return hosts.stream().map(host -> ChainClient.following(http(host), watcher)).toArray(ChainClient[]::new);
     }
 
     private BoundHttp http(String host) {
@@ -138,19 +143,27 @@ final class FaultSuite implements AutoCloseable {
     /** Injects, holds, heals and waits for recovery; false if the cluster did not recover (the run stops). */
     private boolean runFault(Fault fault) {
         Map<String, Long> staleBefore = fault.zombie() ? staleFramesRejected() : Map.of();
+        long logBefore = NodeLog.size(cluster.logFile(SMALL_DISK_NODE));
         FaultInjector.Injected injected = injector.inject(fault);
-        System.out.printf("faults: %s: %s on %s%n", recorder.phase(), fault.name(), injected.victim());
+        System.out.printf("faults: %s %s: %s on %s%n", java.time.LocalTime.now(), recorder.phase(), fault.name(),
+                injected.victim());
+        ZombieProbe probe = fault.zombie() ? ZombieProbe.start(registers,
+                ChainClient.pinned(zombieHttp, cluster.httpOf(injected.victim())),
+                fault.target() == Fault.Target.ZOMBIE_HEAD, random.nextLong()) : null;
         sleepMs(profile.holdMs);
+        if (probe != null) {
+            probe.close();
+        }
         injected.heal().run();
         long healedNs = System.nanoTime();
         boolean recovered = awaitRecovered(healedNs);
         report.fault(fault, injected.victim(), recorder.phase(), millisSince(injected.injectedNs(),
                 recorder.firstAckAfter(injected.injectedNs())));
         if (fault.kind() == Fault.Kind.DISK_FULL) {
-            checkDiskFull(injected.injectedNs(), healedNs);
+            checkDiskFull(injected.injectedNs(), healedNs, logBefore);
         }
-        if (fault.zombie()) {
-            report.staleEpochRejections(recorder.phase(), delta(staleBefore, staleFramesRejected()));
+        if (probe != null) {
+            checkZombie(probe, delta(staleBefore, staleFramesRejected()));
         }
         if (!recovered) {
             report.violation("the cluster did not recover within " + RECOVERY_MAX.toSeconds() + " s after "
@@ -174,16 +187,25 @@ final class FaultSuite implements AutoCloseable {
         }
     }
 
-    private void checkDiskFull(long fullFromNs, long fullToNs) {
-        EpochChecks.acksWhileDiskFull(recorder.acks(), watcher, SMALL_DISK_NODE, fullFromNs, fullToNs)
-                .forEach(report::violation);
+    private void checkDiskFull(long fullFromNs, long fullToNs, long logFrom) {
+        OptionalLong durableSeq = NodeLog.durableSeqAtStorageFailure(cluster.logFile(SMALL_DISK_NODE), logFrom);
+        durableSeq.ifPresent(seq -> EpochChecks.acksBeyondDurable(recorder.acks(), cluster.httpOf(SMALL_DISK_NODE),
+                seq, fullFromNs).forEach(report::violation));
         long readsOk = recorder.history().ops().stream()
                 .filter(op -> op.kind() == Op.Kind.READ && op.outcome() == Op.Outcome.OK)
                 .filter(op -> op.invokedAt() >= fullFromNs && op.completedAt() <= fullToNs)
                 .count();
-        report.diskFull(readsOk);
+        report.diskFull(readsOk, durableSeq.isPresent());
         if (readsOk == 0) {
             report.violation("no read was served while " + SMALL_DISK_NODE + "'s disk was full");
+        }
+    }
+
+    private void checkZombie(ZombieProbe probe, long staleFrames) {
+        report.zombie(recorder.phase(), probe.statuses(), staleFrames);
+        if (probe.refusals() == 0) {
+            report.violation("the zombie of " + recorder.phase() + " never refused a stale client (503): "
+                    + probe.statuses());
         }
     }
 
@@ -207,7 +229,7 @@ final class FaultSuite implements AutoCloseable {
     // ------------------------------------------------------------ the checks after the run
 
     private void check() {
-        ChainClient checker = new ChainClient(http(CHECKER_HOST), watcher);
+        ChainClient checker = ChainClient.following(http(CHECKER_HOST), watcher, CHECK_REQUEST_TIMEOUT);
         try {
             List<String> setProblems = set.check(checker);
             setProblems.forEach(report::violation);

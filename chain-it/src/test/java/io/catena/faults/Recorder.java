@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Recorder {
 
-    /** A write the chain acknowledged: invoked and answered at these {@link System#nanoTime()}s by {@code node}. */
-    record Ack(String key, long invokedNs, long completedNs, String node) {
+    /**
+     * A write the chain acknowledged: invoked and answered at these {@link System#nanoTime()}s by {@code node}
+     * ({@code host:port}) with {@code seq}.
+     */
+    record Ack(String key, long invokedNs, long completedNs, String node, long seq) {
     }
 
     private final History history = new History();
@@ -75,8 +78,8 @@ final class Recorder {
         outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
     }
 
-    void acknowledged(String key, long invokedNs, String node) {
-        acks.add(new Ack(key, invokedNs, System.nanoTime(), node));
+    void acknowledged(String key, long invokedNs, String node, long seq) {
+        acks.add(new Ack(key, invokedNs, System.nanoTime(), node, seq));
     }
 
     List<Ack> acks() {

@@ -35,54 +35,62 @@ final class RegisterWorkload {
 
     boolean step(int client, long i) {
         Random random = randoms[client];
-        String key = "reg/" + recorder.phase() + "/k" + random.nextInt(KEYS_PER_PHASE);
-        return random.nextBoolean() ? write(client, key, "c" + client + "-" + i) : read(client, key);
+        String key = key(random);
+        if (random.nextBoolean()) {
+            return write(clients[client], client, key, "c" + client + "-" + i) == 200;
+        }
+        int status = read(clients[client], client, key);
+        return status == 200 || status == 404;
     }
 
-    private boolean write(int client, String key, String value) {
+    String key(Random random) {
+        return "reg/" + recorder.phase() + "/k" + random.nextInt(KEYS_PER_PHASE);
+    }
+
+    /** Writes through {@code via} as client {@code client}, records it; returns the final status, or -1. */
+    int write(ChainClient via, int client, String key, String value) {
         long invokedNs = System.nanoTime();
         int id = recorder.invoke(client, Call.write(key, value));
         try {
-            ChainClient.Answer answer = clients[client].put(key, value);
+            ChainClient.Answer answer = via.put(key, value);
             if (answer.status() == 200) {
-                recorder.acknowledged(key, invokedNs, answer.node());
+                recorder.acknowledged(key, invokedNs, answer.node(), seqOf(answer));
                 recorder.ok(id, Output.written(seqOf(answer)), invokedNs);
-                return true;
-            }
-            if (answer.status() == 504) {
+            } else if (answer.status() == 504) {
                 long seq = seqOf(answer);
                 recorder.info(id, seq >= 0 ? Output.written(seq) : null);
             } else {
                 recorder.fail(id);
             }
+            return answer.status();
         } catch (BoundHttp.NoReply e) {
             if (e.sent()) {
                 recorder.info(id, null);
             } else {
                 recorder.fail(id);
             }
+            return -1;
         }
-        return false;
     }
 
-    private boolean read(int client, String key) {
+    /** Reads through {@code via} as client {@code client}, records it; returns the final status, or -1. */
+    int read(ChainClient via, int client, String key) {
         long invokedNs = System.nanoTime();
         int id = recorder.invoke(client, Call.read(key));
         try {
-            ChainClient.Answer answer = clients[client].get(key);
+            ChainClient.Answer answer = via.get(key);
             if (answer.status() == 200) {
                 recorder.ok(id, Output.read(answer.reply().body(), etagSeq(answer)), invokedNs);
-                return true;
-            }
-            if (answer.status() == 404) {
+            } else if (answer.status() == 404) {
                 recorder.ok(id, Output.absent(), invokedNs);
-                return true;
+            } else {
+                recorder.fail(id);
             }
+            return answer.status();
         } catch (BoundHttp.NoReply e) {
-            // a read without an answer observed nothing
+            recorder.fail(id); // a read without an answer observed nothing
+            return -1;
         }
-        recorder.fail(id);
-        return false;
     }
 
     /** The seq in a write's answer ({@code {"seq": N}}, also in a 504's), or -1. */

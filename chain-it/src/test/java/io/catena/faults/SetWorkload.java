@@ -46,7 +46,7 @@ final class SetWorkload {
             ChainClient.Answer answer = clients[client].put(key, value);
             if (answer.status() == 200) {
                 acknowledged.put(key, value);
-                recorder.acknowledged(key, invokedNs, answer.node());
+                recorder.acknowledged(key, invokedNs, answer.node(), RegisterWorkload.seqOf(answer));
                 recorder.okOp(invokedNs);
                 return true;
             }
