@@ -44,8 +44,9 @@ final class ChainClient {
         return new ChainClient(http, watcher, null, timeout);
     }
 
-    static ChainClient pinned(BoundHttp http, String node) {
-        return new ChainClient(http, null, node, REQUEST_TIMEOUT);
+    /** Sends everything to {@code node}, follows no redirect, and gives up on a request after {@code timeout}. */
+    static ChainClient pinned(BoundHttp http, String node, Duration timeout) {
+        return new ChainClient(http, null, node, timeout);
     }
 
     Answer put(String key, String value) throws BoundHttp.NoReply {

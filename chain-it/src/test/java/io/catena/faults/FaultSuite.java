@@ -33,11 +33,16 @@ final class FaultSuite implements AutoCloseable {
     static final String SMALL_DISK_NODE = "n3";
     /** The node whose clock is skewed; it and the master run under libfaketime (which slows every clock read). */
     static final String SKEWED_NODE = "n2";
-    static final String WATCHER_HOST = "127.0.0.40";
-    static final List<String> REGISTER_HOSTS = List.of("127.0.0.41", "127.0.0.42", "127.0.0.43", "127.0.0.44");
-    static final List<String> SET_HOSTS = List.of("127.0.0.45", "127.0.0.46");
-    static final String CHECKER_HOST = "127.0.0.47";
-    static final String ZOMBIE_CLIENT_HOST = "127.0.0.48";
+    /**
+     * The master on 127.0.0.200, node n{@code i} on 127.0.0.(200+i): not the 127.0.0.10 and up of the other
+     * cluster tests, which may run on the same machine meanwhile and which the nft rules must not touch.
+     */
+    static final int ADDRESS_BASE = 200;
+    static final String WATCHER_HOST = "127.0.0.240";
+    static final List<String> REGISTER_HOSTS = List.of("127.0.0.241", "127.0.0.242", "127.0.0.243", "127.0.0.244");
+    static final List<String> SET_HOSTS = List.of("127.0.0.245", "127.0.0.246");
+    static final String CHECKER_HOST = "127.0.0.247";
+    static final String ZOMBIE_CLIENT_HOST = "127.0.0.248";
     static final Duration CHECK_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     static final Duration RECOVERY_MAX = Duration.ofSeconds(60);
     static final Duration DIGESTS_EQUAL_MAX = Duration.ofSeconds(60);
@@ -98,7 +103,7 @@ final class FaultSuite implements AutoCloseable {
     private void startCluster() {
         nft = new Nft();
         disk = new SmallDisk(dir.resolve("small-disk"));
-        cluster = CatenaCluster.withNodes(NODES);
+        cluster = CatenaCluster.withNodes(NODES).withAddressBase(ADDRESS_BASE);
         for (String id : List.of(CatenaCluster.MASTER_ID, SKEWED_NODE)) {
             ClockSkew skew = new ClockSkew(dir.resolve("faketime-" + id));
             skews.put(id, skew);
@@ -106,7 +111,7 @@ final class FaultSuite implements AutoCloseable {
         }
         for (int i = 1; i <= NODES; i++) {
             String id = "n" + i;
-            DelayProxy proxy = DelayProxy.start("127.0.0." + (10 + i), () -> cluster.replicationPortOf(id));
+            DelayProxy proxy = DelayProxy.start("127.0.0." + (ADDRESS_BASE + i), () -> cluster.replicationPortOf(id));
             proxies.put(id, proxy);
             cluster.withReplicationProxy(id, proxy.port());
         }
@@ -148,7 +153,7 @@ final class FaultSuite implements AutoCloseable {
         System.out.printf("faults: %s %s: %s on %s%n", java.time.LocalTime.now(), recorder.phase(), fault.name(),
                 injected.victim());
         ZombieProbe probe = fault.zombie() ? ZombieProbe.start(registers,
-                ChainClient.pinned(zombieHttp, cluster.httpOf(injected.victim())),
+                ChainClient.pinned(zombieHttp, cluster.httpOf(injected.victim()), ZombieProbe.REQUEST_TIMEOUT),
                 fault.target() == Fault.Target.ZOMBIE_HEAD, random.nextLong()) : null;
         sleepMs(profile.holdMs);
         if (probe != null) {

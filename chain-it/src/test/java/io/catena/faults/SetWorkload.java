@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SetWorkload {
 
     static final String PREFIX = "set/";
-    static final int SCAN_PAGE = 1_000;
+    static final int SCAN_PAGE = 200;
+    static final int SCAN_ATTEMPTS = 3;
 
     private final Recorder recorder;
     private final ChainClient[] clients;
@@ -57,6 +58,25 @@ final class SetWorkload {
         return false;
     }
 
+    /** One page of the scan; a page that gets no answer is asked again, {@link #SCAN_ATTEMPTS} times at most. */
+    private static ChainClient.Answer scanPage(ChainClient reader, String path) throws BoundHttp.NoReply {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ChainClient.Answer answer = reader.getAtTail(path);
+                if (answer.status() != 200) {
+                    throw new IllegalStateException("scan " + path + " at " + answer.node() + " answered "
+                            + answer.status() + ": " + answer.reply().body());
+                }
+                return answer;
+            } catch (BoundHttp.NoReply e) {
+                System.out.println("faults: scan " + path + ", attempt " + attempt + ": " + e);
+                if (attempt == SCAN_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     int acknowledgedCount() {
         return acknowledged.size();
     }
@@ -70,11 +90,7 @@ final class SetWorkload {
         do {
             String path = "/kv?prefix=" + KeyPath.encode(PREFIX) + "&limit=" + SCAN_PAGE
                     + (after == null ? "" : "&after=" + KeyPath.encode(after));
-            ChainClient.Answer answer = reader.getAtTail(path);
-            if (answer.status() != 200) {
-                throw new IllegalStateException("scan " + path + " answered " + answer.status() + ": "
-                        + answer.reply().body());
-            }
+            ChainClient.Answer answer = scanPage(reader, path);
             JsonObject page = new JsonObject(answer.reply().body());
             JsonArray items = page.getJsonArray("items");
             for (int i = 0; i < items.size(); i++) {

@@ -1,5 +1,6 @@
 package io.catena.faults;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -15,6 +16,11 @@ import java.util.concurrent.locks.LockSupport;
 final class ZombieProbe implements AutoCloseable {
 
     static final long INTERVAL_MS = 100;
+    /**
+     * A zombie head that still holds its lease accepts a write and waits for a commit that cannot come; the probe
+     * gives up after this (the write is then INFO) so that it asks again once the lease has run out.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofMillis(800);
     /** History client number of the probe; the workloads' clients are numbered from 0. */
     static final int CLIENT = 1_000;
 
@@ -59,7 +65,7 @@ final class ZombieProbe implements AutoCloseable {
     public void close() {
         stopped = true;
         try {
-            thread.join(ChainClient.REQUEST_TIMEOUT.toMillis() * 2 + 2_000);
+            thread.join(REQUEST_TIMEOUT.toMillis() + BoundHttp.CONNECT_TIMEOUT.toMillis() + 2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One configuration master and N storage nodes, each a JVM of its own on its own loopback address: the master on
- * 127.0.0.10, node {@code n<i>} on 127.0.0.(10+i). Register it as a JUnit extension field
+ * 127.0.0.10, node {@code n<i>} on 127.0.0.(10+i) (another last octet with {@link #withAddressBase}). Register it as a JUnit extension field
  * ({@code @RegisterExtension final CatenaCluster cluster = CatenaCluster.withNodes(3);}) and call {@link #start()}
  * in the test, or use it in try-with-resources.
  *
@@ -51,6 +51,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     static final long WRITE_TIMEOUT_MS = 5_000;
 
     public static final String MASTER_ID = "m1";
+    static final int DEFAULT_ADDRESS_BASE = 10;
     static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_TAIL_LINES = 80;
@@ -76,6 +77,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     private final Map<String, Map<String, String>> envById = new LinkedHashMap<>();
     private final Map<String, Integer> replicationProxyPortById = new LinkedHashMap<>();
     private int spareNodes;
+    private int addressBase = DEFAULT_ADDRESS_BASE;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -102,6 +104,20 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     CatenaCluster withNodeSetting(String key, String value) {
         extraNodeArgs.add("--" + key);
         extraNodeArgs.add(value);
+        return this;
+    }
+
+    /**
+     * Puts the master on 127.0.0.{@code base} and node {@code n<i>} on 127.0.0.({@code base}+i) instead of
+     * 127.0.0.10 and up: a suite that cuts addresses with nft uses addresses no other test cluster on the machine
+     * uses. Call before {@link #start()}.
+     */
+    public CatenaCluster withAddressBase(int base) {
+        if (base < 2 || base + nodeCount > 254) {
+            throw new IllegalArgumentException("address base must leave 127.0.0." + base + ".." + (base + nodeCount)
+                    + " inside 127.0.0.2..254");
+        }
+        addressBase = base;
         return this;
     }
 
@@ -168,10 +184,10 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Proc master = new Proc(MASTER_ID, "127.0.0.10", false, dir);
+        Proc master = new Proc(MASTER_ID, "127.0.0." + addressBase, false, dir);
         processes.put(master.id, master);
         for (int i = 1; i <= nodeCount; i++) {
-            Proc node = new Proc("n" + i, "127.0.0." + (10 + i), true, dir);
+            Proc node = new Proc("n" + i, "127.0.0." + (addressBase + i), true, dir);
             processes.put(node.id, node);
         }
         launch(MASTER_ID);
