@@ -99,7 +99,9 @@ final class DelayProxy implements AutoCloseable {
         daemon("delay-proxy-write", () -> {
             try {
                 for (Chunk chunk = queue.take(); chunk.bytes() != null; chunk = queue.take()) {
-                    LockSupport.parkNanos(chunk.dueNs() - System.nanoTime());
+                    for (long left; (left = chunk.dueNs() - System.nanoTime()) > 0; ) {
+                        LockSupport.parkNanos(left); // may return early: wait again until due
+                    }
                     sink.write(chunk.bytes());
                     sink.flush();
                 }

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * What a run found, written as {@code report.json}: {@code faults} (kind -> count), {@code ops} (ok, fail, info),
- * {@code lostWrites}, {@code linearizable}, {@code recoverMs} (kind -> list: from the injection to the end of the
- * first write sent after it that was acknowledged), {@code latencyMs} (phase -> p50, p99 of OK ops), and the
+ * {@code lostWrites}, {@code linearizable}, {@code recoverMs} (kind -> list: the longest time without an
+ * acknowledged write from the injection until the cluster recovered after the heal), {@code latencyMs} (phase -> p50, p99 of OK ops), and the
  * details: every fault injected, stale-epoch rejections per zombie phase, reads served during disk-full, the final
  * digests, and {@code violations} (empty on a pass).
  */

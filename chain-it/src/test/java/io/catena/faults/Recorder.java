@@ -99,6 +99,22 @@ final class Recorder {
         }
     }
 
+    /**
+     * The longest time, in ms, between {@code fromNs} and {@code toNs} in which no write was acknowledged: the
+     * outage a fault caused (from its injection to the recovery).
+     */
+    long longestGapMs(long fromNs, long toNs) {
+        long[] ends = acks.stream().mapToLong(Ack::completedNs).filter(ns -> ns > fromNs && ns < toNs).sorted()
+                .toArray();
+        long gapNs = 0;
+        long last = fromNs;
+        for (long end : ends) {
+            gapNs = Math.max(gapNs, end - last);
+            last = end;
+        }
+        return Math.max(gapNs, toNs - last) / 1_000_000;
+    }
+
     /** The end of the first acknowledged write invoked at or after {@code ns}, if any. */
     long firstAckAfter(long ns) {
         return acks.stream().filter(a -> a.invokedNs() >= ns).mapToLong(Ack::completedNs).min().orElse(-1);
