@@ -15,6 +15,13 @@ final class FaultInjector {
     static final int LOSS_PERCENT = 30;
     static final long DELAY_MS = 200;
     static final long SKEW_SECONDS_MAX = 300;
+    /**
+     * A zombie head's links to the other nodes are healed this long before its link to the master: meanwhile it
+     * still holds its old configuration and reaches its old successor again (its link reconnects, or TCP
+     * retransmits what the cut dropped), and that successor must reject its old-epoch frames. 1.5 s was too short
+     * to see any: TCP's retransmission timer had backed off past it.
+     */
+    static final long ZOMBIE_PARTIAL_HEAL_MS = 4_000;
 
     /** A fault in place: {@link #heal} undoes it (restarting a killed process, removing rules, ...). */
     record Injected(Fault fault, String victim, long injectedNs, Runnable heal) {
@@ -50,7 +57,7 @@ final class FaultInjector {
         Runnable heal = switch (fault.kind()) {
             case KILL -> kill(victim);
             case PAUSE -> pause(victim);
-            case PARTITION -> partition(victim);
+            case PARTITION -> partition(victim, fault.target() == Fault.Target.ZOMBIE_HEAD);
             case LOSS -> loss(victim);
             case DELAY -> delay(victim);
             case DISK_FULL -> diskFull(victim);
@@ -83,14 +90,25 @@ final class FaultInjector {
         return () -> cluster.resume(victim);
     }
 
-    /** Cuts the victim off from every other process of the cluster; clients still reach it. */
-    private Runnable partition(String victim) {
+    /**
+     * Cuts the victim off from every other process of the cluster; clients still reach it. A zombie head is healed
+     * in two steps (see {@link #ZOMBIE_PARTIAL_HEAL_MS}), the others at once.
+     */
+    private Runnable partition(String victim, boolean healMasterLast) {
         List<String> others = new ArrayList<>();
         others.add(host(CatenaCluster.MASTER_ID));
         cluster.nodeIds().stream().filter(id -> !id.equals(victim)).map(this::host).forEach(others::add);
         others.remove(host(victim));
         nft.cut(host(victim), others);
-        return nft::heal;
+        if (!healMasterLast) {
+            return nft::heal;
+        }
+        return () -> {
+            nft.heal();
+            nft.cut(host(victim), List.of(host(CatenaCluster.MASTER_ID)));
+            FaultSuite.sleepMs(ZOMBIE_PARTIAL_HEAL_MS);
+            nft.heal();
+        };
     }
 
     private Runnable loss(String victim) {

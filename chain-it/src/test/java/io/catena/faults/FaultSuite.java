@@ -168,7 +168,7 @@ final class FaultSuite implements AutoCloseable {
             checkDiskFull(injected.injectedNs(), healedNs, logBefore);
         }
         if (probe != null) {
-            checkZombie(probe, delta(staleBefore, staleFramesRejected()));
+            checkZombie(fault, probe, delta(staleBefore, staleFramesRejected()));
         }
         if (!recovered) {
             report.violation("the cluster did not recover within " + RECOVERY_MAX.toSeconds() + " s after "
@@ -206,11 +206,19 @@ final class FaultSuite implements AutoCloseable {
         }
     }
 
-    private void checkZombie(ZombieProbe probe, long staleFrames) {
+    /**
+     * The zombie refused the stale client once its lease was gone, and a zombie head's old-epoch frames were
+     * rejected by its old successor while only its link to the master was still cut.
+     */
+    private void checkZombie(Fault fault, ZombieProbe probe, long staleFrames) {
         report.zombie(recorder.phase(), probe.statuses(), staleFrames);
         if (probe.refusals() == 0) {
             report.violation("the zombie of " + recorder.phase() + " never refused a stale client (503): "
                     + probe.statuses());
+        }
+        if (fault.target() == Fault.Target.ZOMBIE_HEAD && staleFrames == 0) {
+            report.violation("no node rejected a stale-epoch frame from the zombie head of " + recorder.phase()
+                    + " (staleFramesRejected in /status did not move)");
         }
     }
 
@@ -275,7 +283,7 @@ final class FaultSuite implements AutoCloseable {
      * Thread.sleep, not parkNanos: a future completed earlier on this thread can leave an unpark permit behind,
      * and a parkNanos then returns at once (a 5 s hold took 0.1 s before this).
      */
-    private static void sleepMs(long ms) {
+    static void sleepMs(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
