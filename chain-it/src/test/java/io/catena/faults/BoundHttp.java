@@ -43,7 +43,6 @@ final class BoundHttp implements AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
-    private final String sourceHost;
     private final HttpClientAgent client;
     /**
      * Every request runs on this context's event loop, so that each step's continuation runs at once when the
@@ -53,13 +52,8 @@ final class BoundHttp implements AutoCloseable {
     private final Context context;
 
     BoundHttp(Vertx vertx, String sourceHost) {
-        this.sourceHost = sourceHost;
         this.context = vertx.getOrCreateContext();
         this.client = vertx.createHttpClient(new HttpClientOptions().setLocalAddress(sourceHost).setKeepAlive(true));
-    }
-
-    String sourceHost() {
-        return sourceHost;
     }
 
     /** Sends one request and waits for the whole answer, at most {@code timeout} after connecting. */

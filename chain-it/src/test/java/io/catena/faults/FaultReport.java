@@ -96,10 +96,6 @@ final class FaultReport {
         return faults.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    Map<String, Integer> faults() {
-        return Map.copyOf(faults);
-    }
-
     void finish(Recorder recorder, long durationMs) {
         JsonObject latency = new JsonObject();
         recorder.latencyMsByPhase().forEach((phase, ms) -> latency.put(phase, percentiles(ms)));

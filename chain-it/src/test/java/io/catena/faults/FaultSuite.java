@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +150,7 @@ final class FaultSuite implements AutoCloseable {
         Map<String, Long> staleBefore = fault.zombie() ? staleFramesRejected() : Map.of();
         long logBefore = NodeLog.size(cluster.logFile(SMALL_DISK_NODE));
         FaultInjector.Injected injected = injector.inject(fault);
-        System.out.printf("faults: %s %s: %s on %s%n", java.time.LocalTime.now(), recorder.phase(), fault.name(),
+        System.out.printf("faults: %s %s: %s on %s%n", LocalTime.now(), recorder.phase(), fault.name(),
                 injected.victim());
         ZombieProbe probe = fault.zombie() ? ZombieProbe.start(registers,
                 ChainClient.pinned(zombieHttp, cluster.httpOf(injected.victim()), ZombieProbe.REQUEST_TIMEOUT),

@@ -10,9 +10,9 @@ import java.util.Random;
  * failure detection (Hazelcast's ~3 s heartbeat timeout, the 2 s lease and its margin).
  */
 enum Profile {
-    /** Run by {@code mvn verify}: 15 dedicated + 3 mixed faults, about 4 to 5 minutes. */
+    /** Run by {@code mvn verify}: 15 dedicated + 3 mixed faults, about 3 minutes on 2 cores. */
     CI(4_500, 3),
-    /** {@code ./catena faults --profile full}: 15 dedicated + 17 mixed faults, about 10 minutes. */
+    /** {@code ./catena faults --profile full}: 15 dedicated + 17 mixed faults, about 8 minutes. */
     FULL(5_000, 17);
 
     final long holdMs;
