@@ -6,6 +6,7 @@ import io.catena.check.Linearizability;
 import io.catena.check.Op;
 import io.catena.check.Report;
 import io.catena.it.CatenaCluster;
+import io.catena.it.JvmProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -301,6 +302,14 @@ final class FaultSuite implements AutoCloseable {
         if (cluster != null) {
             cluster.printLogs();
         }
+    }
+
+    /** Removes the suite's and the cluster's temp dirs (logs, data); call after {@link #close()}, on a pass. */
+    void deleteDirs() {
+        if (cluster != null) {
+            cluster.deleteDir();
+        }
+        JvmProcess.deleteRecursively(dir);
     }
 
     @Override

@@ -25,12 +25,16 @@ class FaultSuiteTest {
         Profile profile = Profile.named(System.getProperty("catena.faults", "ci"));
         long seed = Long.getLong("catena.faults.seed", System.currentTimeMillis());
         FaultReport report;
-        try (FaultSuite suite = new FaultSuite(profile, seed)) {
+        FaultSuite suite = new FaultSuite(profile, seed);
+        try (suite) {
             report = suite.run();
             report.write(REPORT);
             if (!report.passed()) {
                 suite.printLogs();
             }
+        }
+        if (report.passed() && !Boolean.getBoolean("catena.keepDirs")) {
+            suite.deleteDirs();
         }
         report.violations().forEach(v -> System.out.println("VIOLATION: " + v));
         System.out.println("report: " + REPORT.toAbsolutePath());

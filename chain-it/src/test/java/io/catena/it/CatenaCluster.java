@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One configuration master and N storage nodes, each a JVM of its own on its own loopback address: the master on
- * 127.0.0.10, node {@code n<i>} on 127.0.0.(10+i) (another last octet with {@link #withAddressBase}). Register it as a JUnit extension field
- * ({@code @RegisterExtension final CatenaCluster cluster = CatenaCluster.withNodes(3);}) and call {@link #start()}
+ * 127.0.0.10, node {@code n<i>} on 127.0.0.(10+i) (other last octets with {@link #withAddressBase}). Register it
+ * as a JUnit extension field ({@code @RegisterExtension final CatenaCluster cluster = CatenaCluster.withNodes(3);}) and call {@link #start()}
  * in the test, or use it in try-with-resources.
  *
  * <p>{@link #start()} makes a temp dir with one data dir and one log file per process, picks free ports on each
