@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One configuration master (or three, {@link #withMasters}) and N storage nodes, each a JVM of its own on its own
- * loopback address: master {@code m<j>} on 127.0.0.(10j), node {@code n<i>} on 127.0.0.(10+i). Register it as a JUnit extension field
+ * loopback address: master {@code m<j>} on 127.0.0.(10j), node {@code n<i>} on 127.0.0.(10+i) (with {@link
+ * #withAddressBase} B: masters on B, B+10, B+20, nodes on B+i). Register it as a JUnit extension field
  * ({@code @RegisterExtension final CatenaCluster cluster = CatenaCluster.withNodes(3);}) and call {@link #start()}
  * in the test, or use it in try-with-resources.
  *
@@ -50,7 +51,8 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     static final long REPORT_INTERVAL_MS = 200;
     static final long WRITE_TIMEOUT_MS = 5_000;
 
-    static final String MASTER_ID = "m1";
+    public static final String MASTER_ID = "m1";
+    static final int DEFAULT_ADDRESS_BASE = 10;
     static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     static final Duration STATUS_PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -74,7 +76,11 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     private int masterCount = 1;
     private final Map<String, Proc> processes = new LinkedHashMap<>();
     private final List<String> extraNodeArgs = new ArrayList<>();
+    private final Map<String, List<String>> extraArgsById = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> envById = new LinkedHashMap<>();
+    private final Map<String, Integer> replicationProxyPortById = new LinkedHashMap<>();
     private int spareNodes;
+    private int addressBase = DEFAULT_ADDRESS_BASE;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -114,6 +120,45 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     }
 
     /**
+     * Puts the master on 127.0.0.{@code base} and node {@code n<i>} on 127.0.0.({@code base}+i) instead of
+     * 127.0.0.10 and up: a suite that cuts addresses with nft uses addresses no other test cluster on the machine
+     * uses. Call before {@link #start()}.
+     */
+    public CatenaCluster withAddressBase(int base) {
+        if (base < 2 || base + nodeCount > 254) {
+            throw new IllegalArgumentException("address base must leave 127.0.0." + base + ".." + (base + nodeCount)
+                    + " inside 127.0.0.2..254");
+        }
+        addressBase = base;
+        return this;
+    }
+
+    /**
+     * Gives process {@code id} (a node or {@link #MASTER_ID}) {@code --key value} after every other setting, so
+     * that it overrides the harness's own (call before {@link #start()}).
+     */
+    public CatenaCluster withProcessSetting(String id, String key, String value) {
+        extraArgsById.computeIfAbsent(id, k -> new ArrayList<>()).addAll(List.of("--" + key, value));
+        return this;
+    }
+
+    /**
+     * Node {@code id} advertises its replication address as {@code proxyPort} on its own host, where a proxy the
+     * test runs forwards to {@link #replicationPortOf} (the node binds there): its predecessor's link then goes
+     * through the proxy. Call before {@link #start()}.
+     */
+    public CatenaCluster withReplicationProxy(String id, int proxyPort) {
+        replicationProxyPortById.put(id, proxyPort);
+        return this;
+    }
+
+    /** Sets environment variables in every start of process {@code id} (call before {@link #start()}). */
+    public CatenaCluster withProcessEnv(String id, Map<String, String> variables) {
+        envById.computeIfAbsent(id, k -> new LinkedHashMap<>()).putAll(variables);
+        return this;
+    }
+
+    /**
      * The last {@code count} nodes are not started by {@link #start()} (and the first chain is formed without
      * them): start them later with {@link #startNode}, as nodes joining a running cluster.
      */
@@ -126,7 +171,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     }
 
     /** Starts a node that is not running (a spare, or one that was killed) and waits until it answers /health. */
-    void startNode(String id) {
+    public void startNode(String id) {
         launch(id);
         awaitHealthy(id);
     }
@@ -152,11 +197,11 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
             throw new UncheckedIOException(e);
         }
         for (int j = 1; j <= masterCount; j++) {
-            Proc master = new Proc("m" + j, "127.0.0." + (10 * j), false, dir);
+            Proc master = new Proc("m" + j, "127.0.0." + (addressBase + 10 * (j - 1)), false, dir);
             processes.put(master.id, master);
         }
         for (int i = 1; i <= nodeCount; i++) {
-            Proc node = new Proc("n" + i, "127.0.0." + (10 + i), true, dir);
+            Proc node = new Proc("n" + i, "127.0.0." + (addressBase + i), true, dir);
             processes.put(node.id, node);
         }
         masterIds().forEach(this::launch);
@@ -238,7 +283,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         return httpOf(id);
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -337,7 +382,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
                 .header("Content-Type", "application/json"));
     }
 
-    JsonObject getJson(String hostPort, String path) {
+    public JsonObject getJson(String hostPort, String path) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri(hostPort, path)).GET());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " at " + hostPort + " answered " + response.statusCode()
@@ -381,17 +426,17 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     }
 
     /** {@code kill -STOP}: the process is frozen; its sockets stay open and the kernel keeps accepting. */
-    void pause(String id) {
+    public void pause(String id) {
         running(id).pause();
     }
 
     /** {@code kill -CONT}. */
-    void resume(String id) {
+    public void resume(String id) {
         running(id).resume();
     }
 
     /** Starts the process again on the same data dir, address and ports (killing it first if it runs). */
-    void restart(String id) {
+    public void restart(String id) {
         if (isRunning(id)) {
             kill(id);
         }
@@ -399,7 +444,7 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
         awaitHealthy(id);
     }
 
-    boolean isRunning(String id) {
+    public boolean isRunning(String id) {
         JvmProcess process = proc(id).process;
         return process != null && process.isAlive();
     }
@@ -411,11 +456,11 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
     // ------------------------------------------------------------ diagnostics
 
     /** The last {@code lines} lines of everything the process printed, across restarts. */
-    String logTail(String id, int lines) {
+    public String logTail(String id, int lines) {
         return JvmProcess.logTail(proc(id).logFile, lines);
     }
 
-    Path logFile(String id) {
+    public Path logFile(String id) {
         return proc(id).logFile;
     }
 
@@ -483,8 +528,10 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
                 .classpath(JvmProcess.classpathWithout(proc.node ? "chain-master" : "chain-node"))
                 .mainClass(proc.node ? NodeMain.class : MasterMain.class)
                 .args(proc.node ? nodeArgs(proc) : masterArgs(proc))
+                .args(extraArgsById.getOrDefault(id, List.of()))
                 .logFile(proc.logFile)
-                .withoutEnv("CATENA_");
+                .withoutEnv("CATENA_")
+                .env(envById.getOrDefault(id, Map.of()));
         proc.starts++;
         proc.process = launch
                 .banner("===== start #" + proc.starts + " of " + id + ": " + String.join(" ", launch.mainAndArgs())
@@ -513,9 +560,11 @@ public final class CatenaCluster implements AfterEachCallback, AfterAllCallback,
 
     private List<String> nodeArgs(Proc node) {
         Proc master = proc(MASTER_ID);
+        Integer proxyPort = replicationProxyPortById.get(node.id);
         List<String> args = new ArrayList<>(List.of("--id", node.id,
                 "--http", node.host + ":" + node.httpPort,
-                "--replication", node.host + ":" + node.replicationPort,
+                "--replication", node.host + ":" + (proxyPort == null ? node.replicationPort : proxyPort),
+                "--replicationBind", node.host + ":" + node.replicationPort,
                 "--masterHttp", master.host + ":" + master.httpPort,
                 "--hazelcastBind", node.host + ":" + node.hazelcastPort,
                 "--hazelcastSeeds", mastersJoined(proc -> proc.hazelcastPort),
