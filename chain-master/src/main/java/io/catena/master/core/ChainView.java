@@ -18,11 +18,12 @@ public record ChainView(long epoch, List<NodeView> chain, List<LearnerView> lear
 
     /**
      * @param lag          entries behind the most advanced node of the chain (by appliedSeq)
-     * @param alive        a member of the cluster that reported within the report timeout
+     * @param alive        reported within the report timeout, and not reported gone by membership since
+     * @param member       Hazelcast membership lists it (a hint; see {@code alive})
      * @param leaseLeftMs  how long the master still honours this node's lease (0 when none)
      * @param draining     an operator asked to remove it: it gets no lease (docs/master.md, "Drain")
      */
-    public record NodeView(NodeDescriptor node, Role role, boolean alive, long reportedEpoch, long appliedSeq,
+    public record NodeView(NodeDescriptor node, Role role, boolean alive, boolean member, long reportedEpoch, long appliedSeq,
                            long committedSeq, long lag, long leaseLeftMs, boolean draining) {
     }
 
@@ -30,7 +31,7 @@ public record ChainView(long epoch, List<NodeView> chain, List<LearnerView> lear
      * @param caughtUp   its last report, in {@code reportedEpoch}, said its log holds every committed entry
      * @param lagEntries the tail's last reported committedSeq minus this learner's appliedSeq (at least 0)
      */
-    public record LearnerView(NodeDescriptor node, boolean alive, long reportedEpoch, long appliedSeq,
+    public record LearnerView(NodeDescriptor node, boolean alive, boolean member, long reportedEpoch, long appliedSeq,
                               boolean caughtUp, long lagEntries) {
     }
 }

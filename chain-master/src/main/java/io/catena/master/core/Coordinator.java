@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *       process under the same id is refused, not let in.</li>
  * </ul>
  * New and returning nodes join as learners after the tail and enter the chain only by promotion, one per
- * configuration change ({@link #promotable}). Liveness is a hint: a node is alive if it is a member and reported
- * within the report timeout.
+ * configuration change ({@link #promotable}). Liveness is a hint: a node is alive if it reported within the report
+ * timeout and membership has not reported it gone since ({@link #isAlive}).
  */
 public final class Coordinator {
 
@@ -55,6 +55,10 @@ public final class Coordinator {
     private final Map<String, Tracked> nodes = new TreeMap<>();
     private ChainConfiguration configuration;
     private boolean membershipReady;
+    /** When {@link #decide} last ran, to notice that this master itself was stopped (SIGSTOP, a long GC pause). */
+    private long lastDecideMs = Long.MIN_VALUE;
+    /** After such a stop, no change before this: the nodes' reports sent meanwhile have not been read yet. */
+    private long resumedQuietUntilMs = Long.MIN_VALUE;
     /** Nodes of the current chain known to hold every committed entry. */
     private final Set<String> synced = new HashSet<>();
 
@@ -63,6 +67,8 @@ public final class Coordinator {
         NodeDescriptor descriptor;
         boolean member;
         long lastReportMs = Long.MIN_VALUE;
+        /** When membership last reported this node gone; a report after that outweighs it. */
+        long lastDownMs = Long.MIN_VALUE;
         long lastGrantMs = Long.MIN_VALUE;
         NodeReport lastReport;
         /** An operator asked to remove it: no lease, and not taken back as a learner (docs/master.md, "Drain"). */
@@ -113,6 +119,7 @@ public final class Coordinator {
         Tracked tracked = nodes.get(nodeId);
         if (tracked != null && tracked.member) {
             tracked.member = false;
+            tracked.lastDownMs = nowMs;
             log.warn("node {} left the membership{}", nodeId,
                     configuration.indexOf(nodeId) >= 0 ? "; it leaves the chain once its lease has expired" : "");
             endDrainOnceGone(tracked);
@@ -242,10 +249,26 @@ public final class Coordinator {
 
     /** The one place that changes the configuration. */
     private List<Install> decide(long nowMs) {
-        if (!membershipReady || nowMs < actAfterMs) {
+        noticeOwnStop(nowMs);
+        if (!membershipReady || nowMs < actAfterMs || nowMs < resumedQuietUntilMs) {
             return List.of();
         }
         return configuration.isNone() ? formFirstChain(nowMs) : reconfigure(nowMs);
+    }
+
+    /**
+     * Decisions run at least every tick; a longer gap means this master did not run (it was paused, or starved).
+     * Every node then looks silent, though their reports are waiting in its sockets: it decides nothing for one
+     * report timeout, so that it does not remove live nodes before reading what they sent (a needless new epoch
+     * and catch-up, seen after a SIGSTOP of the master). Waiting only delays a change, which is always safe.
+     */
+    private void noticeOwnStop(long nowMs) {
+        if (lastDecideMs != Long.MIN_VALUE && nowMs - lastDecideMs > settings.reportTimeoutMs()) {
+            resumedQuietUntilMs = nowMs + settings.reportTimeoutMs();
+            log.warn("this master did not run for {} ms (paused or starved): no change for {} ms, until the nodes'"
+                    + " reports are read", nowMs - lastDecideMs, settings.reportTimeoutMs());
+        }
+        lastDecideMs = Math.max(lastDecideMs, nowMs);
     }
 
     private List<Install> formFirstChain(long nowMs) {
@@ -391,9 +414,17 @@ public final class Coordinator {
         return synced.contains(node.id()) && isAlive(tracked(node), nowMs);
     }
 
+    /**
+     * Alive: it reported within the report timeout, and membership has not reported it gone since that report.
+     * A report is direct evidence that the node runs and reaches this master; membership only speeds up noticing
+     * a node that is gone. Membership is not required to list the node: after a partition heals, Hazelcast's
+     * split-brain merge can take tens of seconds (or stall), and a node that reports meanwhile must still be
+     * able to come back as a learner.
+     */
     private boolean isAlive(Tracked tracked, long nowMs) {
-        return tracked != null && tracked.member && tracked.lastReport != null
-                && nowMs - tracked.lastReportMs <= settings.reportTimeoutMs();
+        return tracked != null && tracked.lastReport != null
+                && nowMs - tracked.lastReportMs <= settings.reportTimeoutMs()
+                && (tracked.member || tracked.lastReportMs > tracked.lastDownMs);
     }
 
     /** When every lease this master may have granted the node has surely run out. */
@@ -440,7 +471,7 @@ public final class Coordinator {
         long applied = report.map(NodeReport::appliedSeq).orElse(0L);
         long leaseLeft = tracked.lastGrantMs == Long.MIN_VALUE ? 0
                 : Math.max(0, tracked.lastGrantMs + settings.leaseMs() - nowMs);
-        return new ChainView.NodeView(tracked.descriptor, role, isAlive(tracked, nowMs),
+        return new ChainView.NodeView(tracked.descriptor, role, isAlive(tracked, nowMs), tracked.member,
                 report.map(NodeReport::epoch).orElse(0L), applied,
                 report.map(NodeReport::committedSeq).orElse(0L), Math.max(0, maxApplied - applied), leaseLeft,
                 tracked.draining);
@@ -451,7 +482,7 @@ public final class Coordinator {
         long applied = report.map(NodeReport::appliedSeq).orElse(0L);
         long tailCommitted = Optional.ofNullable(tracked(configuration.tail()).lastReport)
                 .map(NodeReport::committedSeq).orElse(0L);
-        return new ChainView.LearnerView(tracked.descriptor, isAlive(tracked, nowMs),
+        return new ChainView.LearnerView(tracked.descriptor, isAlive(tracked, nowMs), tracked.member,
                 report.map(NodeReport::epoch).orElse(0L), applied, report.map(NodeReport::caughtUp).orElse(false),
                 Math.max(0, tailCommitted - applied));
     }

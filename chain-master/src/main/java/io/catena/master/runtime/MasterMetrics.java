@@ -91,7 +91,7 @@ final class MasterMetrics {
         for (ChainView.LearnerView learner : view.learners()) {
             // a learner's lag is its catch-up progress: how far it is behind the tail's commit point
             nodes.add(new ChainView.NodeView(learner.node(), io.catena.config.Role.LEARNER, learner.alive(),
-                    learner.reportedEpoch(), learner.appliedSeq(), learner.appliedSeq(), learner.lagEntries(), 0,
+                    learner.member(),                    learner.reportedEpoch(), learner.appliedSeq(), learner.appliedSeq(), learner.lagEntries(), 0,
                     false));
         }
         nodes.addAll(view.others());

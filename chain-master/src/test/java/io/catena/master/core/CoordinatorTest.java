@@ -121,6 +121,26 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_master_that_did_not_run_for_a_while_reads_the_reports_before_removing_anyone() {
+        formed();
+        run(100, 1_000, List.of("n1", "n2", "n3"));
+        long resumedMs = 1_000 + LEASE_END + 2_000; // SIGSTOPped past every lease; the nodes kept reporting
+
+        assertThat(coordinator.onTick(resumedMs)).as("every node looks silent, but nothing was read yet").isEmpty();
+        assertThat(run(resumedMs + 10, resumedMs + 10, List.of("n1", "n2"))).as("n3's report not read yet")
+                .isEmpty();
+        report(resumedMs + 20, "n3");
+        assertThat(run(resumedMs + 100, resumedMs + 3 * SETTINGS.reportTimeoutMs(), List.of("n1", "n2", "n3")))
+                .as("all three reported once read: no change").isEmpty();
+
+        List<Install> installs = run(resumedMs + 3 * SETTINGS.reportTimeoutMs() + 100,
+                resumedMs + 3 * SETTINGS.reportTimeoutMs() + LEASE_END + 2 * SETTINGS.reportTimeoutMs(),
+                List.of("n1", "n2"));
+        assertThat(installs).as("a node that really stopped reporting is still removed").singleElement()
+                .satisfies(install -> assertThat(install.configuration().chainIds()).containsExactly("n1", "n2"));
+    }
+
+    @Test
     void a_failed_middle_node_is_removed_and_its_neighbours_linked() {
         formed();
         List<Install> installs = down(100, "n2", LEASE_END + 100, List.of("n1", "n3"));
@@ -228,6 +248,9 @@ class CoordinatorTest {
         restarted.onMembershipReady(10_500);
         restarted.onMemberUp(10_500, node("n1"));
         restarted.onMemberUp(10_500, node("n2"));
+        for (long t = 10_500; t < 10_000 + LEASE_END; t += 100) {
+            assertThat(restarted.onTick(t)).as("n3 silent, but a lease may be running").isEmpty();
+        }
         assertThat(restarted.onTick(10_000 + LEASE_END - 1)).as("n3 silent, but a lease may be running").isEmpty();
         restarted.onReport(10_000 + LEASE_END, new NodeReport(node("n1"), 7, Role.HEAD, 5, 5));
         restarted.onReport(10_000 + LEASE_END, new NodeReport(node("n2"), 7, Role.MIDDLE, 5, 5));
