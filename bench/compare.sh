@@ -6,6 +6,10 @@
 #
 #   bench/compare.sh [--duration 10] [--runs 3] [--out target/compare] [--chains "1 3 5"] [--no-etcd] [--no-redis]
 #                    [--jfr DIR]     (profile every node during the PUT runs at 64 connections: DIR/profile.md)
+#   bench/compare.sh --rate R [--duration 15] [--runs 3] [--out target/compare-rate] [--chains "1 3 5"]
+#                    (only Catena, only PUTs in open loop at R writes/s over 64 connections with ./catena bench:
+#                     CPU per write per node at equal load, which closed-loop runs cannot show, since a longer
+#                     chain runs at a lower rate there and amortises each node's fixed costs over fewer writes)
 #
 # Redis (a primary and two replicas, SET + WAIT 2 0, appendfsync always) is driven by bench/RedisSetWait.java,
 # since wrk speaks HTTP only. Also writes, per node, GC pauses and Vert.x blocked-thread warnings (jvm.tsv).
@@ -24,6 +28,7 @@ CHAINS="1 3 5"
 ETCD=1
 REDIS=1
 JFR_DIR=""
+RATE=""
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -33,6 +38,7 @@ while (($#)); do
     --no-etcd) ETCD=0; shift ;;
     --no-redis) REDIS=0; shift ;;
     --jfr) JFR_DIR="$2"; shift 2 ;;
+    --rate) RATE="$2"; ETCD=0; REDIS=0; shift 2 ;;
     *) echo "compare.sh: unknown option $1 (see the header of bench/compare.sh)" >&2; exit 2 ;;
   esac
 done
@@ -101,6 +107,21 @@ print(f"{float(rps.group(1)) if rps else 0:.0f} {ms('50%'):.3f} {ms('99%'):.3f} 
 PY
 }
 
+CLIENT_JAR="$ROOT/chain-client/target/catena-client.jar"
+
+# ./catena bench once, writes only, open loop at a fixed rate; prints "ops p50_ms p99_ms errors".
+bench_rate_once() { # host:port rate connections
+  local json="$WORK/bench-rate.json"
+  java -jar "$CLIENT_JAR" bench --node "$1" --rate "$2" --connections "$3" --read-ratio 0 --keys 10000 \
+    --value-bytes 100 --duration "${DURATION}s" --warmup 0s --json "$json" >/dev/null 2>&1
+  python3 - "$json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = r['latencyMs']['writes']
+print(f"{r['opsPerSec']:.0f} {w.get('p50', float('nan')):.3f} {w.get('p99', float('nan')):.3f} {r['errors']}")
+PY
+}
+
 # RUNS runs of one driver (a function printing "ops p50_ms p99_ms errors"); records each and the median (by ops/s)
 # run; CPU per 1000 writes per node if pids are given.
 measure() { # system config op connections "pids" driver [driver args...]
@@ -120,7 +141,7 @@ measure() { # system config op connections "pids" driver [driver args...]
   for pid in $pids; do after=$((after + $(cpu_ticks "$pid"))); done
   local nodes cpu="-"
   nodes=$(wc -w <<<"$pids")
-  if [[ "$op" == put && $nodes -gt 0 && $total_ops -gt 0 ]]; then
+  if [[ "$op" == put* && $nodes -gt 0 && $total_ops -gt 0 ]]; then
     local hz
     hz=$(getconf CLK_TCK)
     cpu=$(python3 -c "print(f'{($after - $before) * 1000 / $hz / $nodes / ($total_ops / 1000):.1f}')")
@@ -152,6 +173,12 @@ run_catena() { # chain length
   for ((i = 1; i <= n; i++)); do wait_for "http://127.0.0.1:$((7200 + i))/health"; done
   local head="http://127.0.0.1:7201" tail="http://127.0.0.1:$((7200 + n))"
   echo "catena, chain of $n (pids$pids)" >&2
+  if [[ -n "$RATE" ]]; then
+    DURATION=5 bench_rate_once "127.0.0.1:7201" "$RATE" 64 >/dev/null # warms the nodes' JIT up, not measured
+    measure catena "chain-$n" "put@${RATE}/s" 64 "$pids" bench_rate_once "127.0.0.1:7201" "$RATE" 64
+    stop_all
+    return
+  fi
   for conns in 1 16 64; do
     [[ -z "$JFR_DIR" || $conns != 64 ]] || jfr_each start "$pids"
     measure catena "chain-$n" put "$conns" "$pids" wrk_once "$head" "$ROOT/bench/put.lua" "$conns"

@@ -1,9 +1,6 @@
 package io.catena.client.bench;
 
-import io.catena.client.CatenaClient;
 import io.catena.client.CatenaException;
-import io.catena.client.ReadOptions;
-import io.catena.client.WriteOptions;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -50,23 +47,6 @@ public final class LoadGenerator {
     public LoadGenerator(Operations operations, BenchConfig config) {
         this.operations = operations;
         this.config = config;
-    }
-
-    /** Operations through a client, with the config's ack level and read consistency. */
-    public static Operations through(CatenaClient client, BenchConfig config) {
-        WriteOptions write = WriteOptions.DEFAULT.withAck(config.ack());
-        ReadOptions read = ReadOptions.DEFAULT.withConsistency(config.consistency());
-        return new Operations() {
-            @Override
-            public CompletableFuture<Boolean> read(String key) {
-                return client.getAsync(key, read).thenApply(value -> value.isPresent());
-            }
-
-            @Override
-            public CompletableFuture<?> write(String key, byte[] value) {
-                return client.putAsync(key, value, write);
-            }
-        };
     }
 
     /** Runs the warmup and the measured window, waits for the outstanding requests, and reports. */
@@ -184,6 +164,9 @@ public final class LoadGenerator {
     private static String code(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof HttpOperations.StatusException status) {
+            return "http_" + status.status;
+        }
         return cause instanceof CatenaException catena ? catena.code() : cause.getClass().getSimpleName();
     }
 

@@ -2,10 +2,13 @@ package io.catena.client.cli;
 
 import io.catena.client.Ack;
 import io.catena.client.CatenaClient;
+import io.catena.client.ChainView;
 import io.catena.client.Consistency;
 import io.catena.client.bench.BenchConfig;
 import io.catena.client.bench.BenchResult;
+import io.catena.client.bench.HttpOperations;
 import io.catena.client.bench.LoadGenerator;
+import io.catena.config.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,13 +84,23 @@ final class BenchCommand implements Callable<Integer> {
         BenchConfig config = config();
         CatenaClient client = cli.client();
         // fail at once, in one line, when there is nothing to load
+        HostPort writeTarget;
+        HostPort readTarget;
         if (cli.node != null) {
             client.status(cli.node);
+            writeTarget = cli.node;
+            readTarget = cli.node;
         } else {
-            client.chain();
+            ChainView view = client.chain();
+            writeTarget = view.head();
+            readTarget = config.consistency() == Consistency.TAIL ? view.tail() : view.head();
         }
         cli.err().println("catena bench: running " + format(warmup) + " warmup + " + format(duration) + " ...");
-        BenchResult result = new LoadGenerator(LoadGenerator.through(client, config), config).run();
+        BenchResult result;
+        try (HttpOperations operations = new HttpOperations(writeTarget, readTarget, config,
+                cli.requestTimeout.toMillis())) {
+            result = new LoadGenerator(operations, config).run();
+        }
         cli.out().print(result.text());
         cli.out().flush();
         if (json != null) {
