@@ -128,6 +128,11 @@ public record MasterSettings(
             source.error("masterConfirmMs (" + masterConfirmMs + ") must be more than masterProbeIntervalMs ("
                     + masterProbeIntervalMs + "): a leader re-confirms itself before its confirmation lapses");
         }
+        if (tickIntervalMs * 2 > reportTimeoutMs) {
+            // the coordinator takes a gap between decisions longer than reportTimeoutMs for a stop of its own
+            source.error("tickIntervalMs (" + tickIntervalMs + ") must be at most half of reportTimeoutMs ("
+                    + reportTimeoutMs + ")");
+        }
         if (reportTimeoutMs >= leaseMs) {
             source.error("reportTimeoutMs (" + reportTimeoutMs + ") must be less than leaseMs (" + leaseMs
                     + "): a silent node must be suspected before its lease runs out");

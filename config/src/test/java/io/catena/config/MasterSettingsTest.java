@@ -106,6 +106,13 @@ class MasterSettingsTest {
     }
 
     @Test
+    void a_tick_longer_than_half_the_report_timeout_is_refused() {
+        assertThatThrownBy(() -> load(demoFile(), Map.of(), Map.of("tickIntervalMs", "600")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("tickIntervalMs (600) must be at most half of reportTimeoutMs (1000)");
+    }
+
+    @Test
     void a_heartbeat_timeout_under_two_heartbeats_is_refused() {
         assertThatThrownBy(() -> load(demoFile(), Map.of(),
                 Map.of("heartbeatIntervalSeconds", "2", "maxNoHeartbeatSeconds", "3")))
