@@ -71,7 +71,8 @@ public final class HttpOperations implements LoadGenerator.Operations, AutoClose
     @Override
     public CompletableFuture<Boolean> read(String key) {
         String uri = "/kv/" + Paths.encode(key) + readQuery;
-        return onContext(() -> send(HttpMethod.GET, readTarget, uri, null, false, 0)).thenApply(status -> status == 200);
+        return onContext(() -> send(HttpMethod.GET, readTarget, uri, null, false, 0))
+                .thenApply(status -> status == 200);
     }
 
     @Override

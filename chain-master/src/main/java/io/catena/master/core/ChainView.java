@@ -23,15 +23,15 @@ public record ChainView(long epoch, List<NodeView> chain, List<LearnerView> lear
      * @param leaseLeftMs  how long the master still honours this node's lease (0 when none)
      * @param draining     an operator asked to remove it: it gets no lease (docs/master.md, "Drain")
      */
-    public record NodeView(NodeDescriptor node, Role role, boolean alive, boolean member, long reportedEpoch, long appliedSeq,
-                           long committedSeq, long lag, long leaseLeftMs, boolean draining) {
+    public record NodeView(NodeDescriptor node, Role role, boolean alive, boolean member, long reportedEpoch,
+                           long appliedSeq, long committedSeq, long lag, long leaseLeftMs, boolean draining) {
     }
 
     /**
      * @param caughtUp   its last report, in {@code reportedEpoch}, said its log holds every committed entry
      * @param lagEntries the tail's last reported committedSeq minus this learner's appliedSeq (at least 0)
      */
-    public record LearnerView(NodeDescriptor node, boolean alive, boolean member, long reportedEpoch, long appliedSeq,
-                              boolean caughtUp, long lagEntries) {
+    public record LearnerView(NodeDescriptor node, boolean alive, boolean member, long reportedEpoch,
+                              long appliedSeq, boolean caughtUp, long lagEntries) {
     }
 }

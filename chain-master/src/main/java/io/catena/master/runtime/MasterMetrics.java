@@ -91,8 +91,8 @@ final class MasterMetrics {
         for (ChainView.LearnerView learner : view.learners()) {
             // a learner's lag is its catch-up progress: how far it is behind the tail's commit point
             nodes.add(new ChainView.NodeView(learner.node(), io.catena.config.Role.LEARNER, learner.alive(),
-                    learner.member(),                    learner.reportedEpoch(), learner.appliedSeq(), learner.appliedSeq(), learner.lagEntries(), 0,
-                    false));
+                    learner.member(), learner.reportedEpoch(), learner.appliedSeq(), learner.appliedSeq(),
+                    learner.lagEntries(), 0, false));
         }
         nodes.addAll(view.others());
         for (NodeGauge nodeGauge : nodeGauges) {

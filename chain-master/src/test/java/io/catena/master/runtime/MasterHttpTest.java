@@ -450,8 +450,8 @@ class MasterHttpTest {
                 .put("id", "n4").put("role", "learner")
                 .put("http", learner.descriptor.http().toString())
                 .put("replication", learner.descriptor.replication().toString())
-                .put("alive", true).put("member", true).put("reportedEpoch", 2L).put("appliedSeq", 4L).put("caughtUp", false)
-                .put("lagEntries", 6L));
+                .put("alive", true).put("member", true).put("reportedEpoch", 2L).put("appliedSeq", 4L)
+                .put("caughtUp", false).put("lagEntries", 6L));
         assertThat(learner.lastReply.get().leaseMs()).as("learners hold no lease").isZero();
     }
 
